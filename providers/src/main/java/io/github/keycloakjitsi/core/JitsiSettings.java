@@ -1,0 +1,221 @@
+package io.github.keycloakjitsi.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The Jitsi settings an admin edits on the "Jitsi Meet" mapper, typed and checked. Read from the
+ * mapper's config map (string keys and values, multi-values joined by {@code ##} as Keycloak
+ * stores them). A key that is absent takes its default; a key saved empty means "none".
+ *
+ * @param includeEmail          put {@code context.user.email} in the token
+ * @param avatarAttribute       user attribute holding the avatar URL, or null for no avatar
+ * @param moderatorRole         role that makes a moderator ({@code role} or {@code clientId.role}), or null
+ * @param moderatorGroup        group path whose members (subgroups too) are moderators, or null
+ * @param featuresForEveryone   features granted to every user
+ * @param featuresForModerators features granted to moderators
+ * @param featuresByRole        features granted to holders of a role
+ * @param groupAttribute        user attribute copied to {@code context.group}, or null
+ * @param audience              single {@code aud} replacing Keycloak's audience, or null to keep it
+ * @param subject               {@code sub} replacing the user id, or null to keep it
+ * @param room                  {@code room} claim, or null for none
+ */
+public record JitsiSettings(
+        boolean includeEmail,
+        String avatarAttribute,
+        String moderatorRole,
+        String moderatorGroup,
+        Set<JitsiFeature> featuresForEveryone,
+        Set<JitsiFeature> featuresForModerators,
+        Map<JitsiFeature, List<String>> featuresByRole,
+        String groupAttribute,
+        String audience,
+        String subject,
+        String room) {
+
+    public static final String INCLUDE_EMAIL = "jitsi.user.email";
+    public static final String AVATAR_ATTRIBUTE = "jitsi.user.avatar.attribute";
+    public static final String MODERATOR_ROLE = "jitsi.moderator.role";
+    public static final String MODERATOR_GROUP = "jitsi.moderator.group";
+    public static final String FEATURES_EVERYONE = "jitsi.features.everyone";
+    public static final String FEATURES_MODERATORS = "jitsi.features.moderators";
+    public static final String FEATURES_BY_ROLE = "jitsi.features.by-role";
+    public static final String GROUP_ATTRIBUTE = "jitsi.group.attribute";
+    public static final String AUDIENCE = "jitsi.aud";
+    public static final String SUBJECT = "jitsi.sub";
+    public static final String ROOM = "jitsi.room";
+
+    public static final String DEFAULT_AVATAR_ATTRIBUTE = "picture";
+    public static final String DEFAULT_MODERATOR_ROLE = "jitsi-moderator";
+
+    /** How Keycloak joins the values of a multi-valued setting. */
+    static final String MULTI_VALUE_DELIMITER = "##";
+
+    private static final int MAX_LENGTH = 255;
+
+    public JitsiSettings {
+        featuresForEveryone = Collections.unmodifiableSet(featuresForEveryone);
+        featuresForModerators = Collections.unmodifiableSet(featuresForModerators);
+        featuresByRole = Collections.unmodifiableMap(featuresByRole);
+    }
+
+    /** Whether tokens carry {@code context.features}: only once the admin grants a feature. */
+    public boolean featuresEnabled() {
+        return !featuresForEveryone.isEmpty() || !featuresForModerators.isEmpty() || !featuresByRole.isEmpty();
+    }
+
+    /** The settings with every key at its default. */
+    public static JitsiSettings defaults() {
+        try {
+            return parse(Map.of());
+        } catch (InvalidSettingsException e) {
+            throw new IllegalStateException("defaults must be valid", e);
+        }
+    }
+
+    /** Reads and checks the settings on their own (no realm look-ups): cheap enough for every token. */
+    public static JitsiSettings parse(Map<String, String> config) throws InvalidSettingsException {
+        return new Reader(config).read();
+    }
+
+    /**
+     * Reads and checks the settings, and that the roles and groups they name exist: what the admin
+     * console runs when the mapper is saved.
+     */
+    public static JitsiSettings validate(Map<String, String> config, RealmDirectory realm) throws InvalidSettingsException {
+        Reader reader = new Reader(config);
+        JitsiSettings settings = reader.read();
+        reader.checkReferences(settings, realm);
+        return settings;
+    }
+
+    /** Parses one config map, collecting every problem before it reports them together. */
+    private static final class Reader {
+        private final Map<String, String> config;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> config) {
+            this.config = config == null ? Map.of() : config;
+        }
+
+        JitsiSettings read() throws InvalidSettingsException {
+            JitsiSettings settings = new JitsiSettings(
+                    bool(INCLUDE_EMAIL, true),
+                    name(AVATAR_ATTRIBUTE, DEFAULT_AVATAR_ATTRIBUTE, "Avatar attribute"),
+                    name(MODERATOR_ROLE, DEFAULT_MODERATOR_ROLE, "Moderator role"),
+                    name(MODERATOR_GROUP, null, "Moderator group"),
+                    features(FEATURES_EVERYONE, "Features for everyone"),
+                    features(FEATURES_MODERATORS, "Features for moderators"),
+                    featuresByRole(),
+                    name(GROUP_ATTRIBUTE, null, "Group attribute"),
+                    name(AUDIENCE, null, "Audience (aud)"),
+                    name(SUBJECT, null, "Subject (sub)"),
+                    room());
+            if (settings.room() != null && settings.subject() == null) {
+                problems.add("A token with a room claim must pass Prosody's domain verification: set 'Subject (sub)' "
+                        + "to the Jitsi domain, the tenant or *.");
+            }
+            throwIfAny();
+            return settings;
+        }
+
+        void checkReferences(JitsiSettings settings, RealmDirectory realm) throws InvalidSettingsException {
+            if (settings.moderatorRole() != null && !realm.roleExists(settings.moderatorRole())) {
+                problems.add("Moderator role '" + settings.moderatorRole() + "' does not exist in this realm.");
+            }
+            if (settings.moderatorGroup() != null && !realm.groupExists(settings.moderatorGroup())) {
+                problems.add("Moderator group '" + settings.moderatorGroup() + "' does not exist in this realm.");
+            }
+            settings.featuresByRole().values().stream().flatMap(List::stream).distinct()
+                    .filter(role -> !realm.roleExists(role))
+                    .forEach(role -> problems.add("Role '" + role + "' in 'Features by role' does not exist in this realm."));
+            throwIfAny();
+        }
+
+        private void throwIfAny() throws InvalidSettingsException {
+            if (!problems.isEmpty()) {
+                throw new InvalidSettingsException(problems);
+            }
+        }
+
+        private boolean bool(String key, boolean defaultValue) {
+            String value = config.get(key);
+            if (value == null || value.isEmpty()) {
+                return defaultValue;
+            }
+            if (!value.equals("true") && !value.equals("false")) {
+                problems.add("'" + key + "' must be true or false, not '" + value + "'.");
+                return defaultValue;
+            }
+            return Boolean.parseBoolean(value);
+        }
+
+        /** A single name-like value: absent gives the default, empty gives none. */
+        private String name(String key, String defaultValue, String label) {
+            String value = config.containsKey(key) ? config.get(key) : defaultValue;
+            if (value == null || value.isEmpty()) {
+                return null;
+            }
+            if (value.length() > MAX_LENGTH) {
+                problems.add("'" + label + "' is longer than " + MAX_LENGTH + " characters.");
+            } else if (!value.equals(value.strip()) || value.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+                problems.add("'" + label + "' must not contain spaces or control characters: '" + value + "'.");
+            }
+            return value;
+        }
+
+        private String room() {
+            String room = name(ROOM, null, "Room");
+            if (room != null && !room.equals("*") && !RoomName.isNormalized(room)) {
+                problems.add("'Room' must be * or a room name as Jitsi sends it (lower case, URI-encoded), e.g. '"
+                        + RoomName.normalize(room) + "' instead of '" + room + "'.");
+            }
+            return room;
+        }
+
+        private List<String> values(String key) {
+            String value = config.get(key);
+            if (value == null || value.isBlank()) {
+                return List.of();
+            }
+            return Arrays.stream(value.split(MULTI_VALUE_DELIMITER)).map(String::strip).filter(v -> !v.isEmpty()).toList();
+        }
+
+        private Set<JitsiFeature> features(String key, String label) {
+            Set<JitsiFeature> features = EnumSet.noneOf(JitsiFeature.class);
+            for (String name : values(key)) {
+                JitsiFeature.fromKey(name).ifPresentOrElse(features::add, () -> unknownFeature(label, name));
+            }
+            return features;
+        }
+
+        private Map<JitsiFeature, List<String>> featuresByRole() {
+            Map<JitsiFeature, List<String>> grants = new LinkedHashMap<>();
+            for (String entry : values(FEATURES_BY_ROLE)) {
+                int eq = entry.indexOf('=');
+                String feature = eq < 0 ? "" : entry.substring(0, eq).strip();
+                String role = eq < 0 ? "" : entry.substring(eq + 1).strip();
+                if (feature.isEmpty() || role.isEmpty()) {
+                    problems.add("'Features by role' entries are written feature=role (e.g. recording=jitsi-recorder), not '" + entry + "'.");
+                    continue;
+                }
+                JitsiFeature.fromKey(feature).ifPresentOrElse(
+                        f -> grants.computeIfAbsent(f, k -> new ArrayList<>()).add(role),
+                        () -> unknownFeature("Features by role", feature));
+            }
+            return grants;
+        }
+
+        private void unknownFeature(String label, String name) {
+            problems.add("'" + label + "' names an unknown Jitsi feature '" + name + "'; known features: "
+                    + Arrays.stream(JitsiFeature.values()).map(JitsiFeature::key).collect(Collectors.joining(", ")) + ".");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.github.keycloakjitsi.core;
+
+/** The realm objects the settings may name, so saved settings can be checked against them. */
+public interface RealmDirectory {
+
+    /** {@code roleName} is a realm role name or {@code clientId.roleName}. */
+    boolean roleExists(String roleName);
+
+    /** {@code groupPath} is a group path such as {@code /staff/teachers}. */
+    boolean groupExists(String groupPath);
+}
