@@ -1,5 +1,9 @@
 package io.github.keycloakjitsi.core;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Locale;
@@ -7,9 +11,10 @@ import java.util.Locale;
 /**
  * Room names in the form Jitsi's web client sends them to the backend, so a {@code room} claim
  * matches the room the user actually joins. The client strips the characters it never allows in a
- * room path, then applies NFKC, lowercase, {@code encodeURIComponent} and lowercase again
- * ({@code Café} becomes {@code caf%c3%a9}). Java's URLEncoder differs (space becomes {@code +}),
- * so the encoding is done here byte by byte.
+ * room path, then ({@code getBackendSafeRoomName}) tries {@code decodeURIComponent} (keeping the
+ * name as it is when that fails), applies NFKC, lowercase, {@code encodeURIComponent} and lowercase
+ * again ({@code Café} becomes {@code caf%c3%a9}, and stays so when normalized again). Java's
+ * URLEncoder/URLDecoder differ (space and {@code +}), so both directions are done here byte by byte.
  */
 public final class RoomName {
 
@@ -30,13 +35,46 @@ public final class RoomName {
         room.codePoints()
                 .filter(c -> STRIPPED.indexOf(c) < 0)
                 .forEach(kept::appendCodePoint);
-        String folded = Normalizer.normalize(kept, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        String decoded = decodeUriComponent(kept.toString());
+        String folded = Normalizer.normalize(decoded, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
         return encodeUriComponent(folded).toLowerCase(Locale.ROOT);
     }
 
     /** Whether the name is already in backend-safe form (normalizing it changes nothing). */
     public static boolean isNormalized(String room) {
         return !room.isEmpty() && normalize(room).equals(room);
+    }
+
+    /** JavaScript's {@code decodeURIComponent}, returning the input unchanged where JavaScript throws. */
+    private static String decodeUriComponent(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(s.charAt(i + 2), 16);
+                if (lo < 0) {
+                    return s;
+                }
+                bytes.write(hi << 4 | lo);
+                i += 3;
+            } else {
+                bytes.writeBytes(Character.toString(c).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(c);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return s;
+        }
     }
 
     private static String encodeUriComponent(String s) {

@@ -1,0 +1,132 @@
+package io.github.keycloakjitsi.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import static io.github.keycloakjitsi.core.JitsiSettings.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JitsiContextTest {
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> user(JitsiContext context) {
+        return (Map<String, Object>) context.claim().get("user");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> features(JitsiContext context) {
+        return (Map<String, Object>) context.claim().get("features");
+    }
+
+    private static JitsiSettings settings(String... keyValues) throws InvalidSettingsException {
+        Map<String, String> config = new java.util.HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return JitsiSettings.parse(config);
+    }
+
+    @Test
+    void aPlainMemberGetsNameEmailAndMemberAffiliation() {
+        FakeUser alice = new FakeUser().names("Alice", "Liddell").email("alice@example.com").attribute("picture", "https://img/a.png");
+
+        JitsiContext context = JitsiContext.of(JitsiSettings.defaults(), alice);
+
+        assertThat(context.moderator()).isFalse();
+        assertThat(user(context)).containsExactly(
+                Map.entry("id", alice.id),
+                Map.entry("name", "Alice Liddell"),
+                Map.entry("email", "alice@example.com"),
+                Map.entry("avatar", "https://img/a.png"),
+                Map.entry("moderator", false),
+                Map.entry("affiliation", "member"));
+        assertThat(context.claim()).containsOnlyKeys("user");
+    }
+
+    @Test
+    void theModeratorRoleMakesAnOwner() {
+        JitsiContext context = JitsiContext.of(JitsiSettings.defaults(), new FakeUser().role("jitsi-moderator"));
+        assertThat(context.moderator()).isTrue();
+        assertThat(user(context)).containsEntry("moderator", true).containsEntry("affiliation", "owner");
+    }
+
+    @Test
+    void theModeratorGroupMakesAnOwner() throws Exception {
+        JitsiSettings s = settings(MODERATOR_GROUP, "/staff");
+        assertThat(JitsiContext.of(s, new FakeUser().group("/staff")).moderator()).isTrue();
+        assertThat(JitsiContext.of(s, new FakeUser().group("/others")).moderator()).isFalse();
+    }
+
+    @Test
+    void withoutRoleOrGroupSettingNobodyIsModerator() throws Exception {
+        JitsiSettings s = settings(MODERATOR_ROLE, "");
+        assertThat(JitsiContext.of(s, new FakeUser().role("jitsi-moderator")).moderator()).isFalse();
+    }
+
+    @Test
+    void aUserWithoutNamesOrEmailGetsTheUsernameAndNoNulls() {
+        FakeUser bare = new FakeUser();
+        bare.username = "bob";
+        bare.firstName = "  ";
+        bare.email = "";
+
+        Map<String, Object> user = user(JitsiContext.of(JitsiSettings.defaults(), bare));
+
+        assertThat(user).containsEntry("name", "bob").doesNotContainKeys("email", "avatar");
+        assertThat(user.values()).doesNotContainNull();
+    }
+
+    @Test
+    void aSingleNameIsUsedAlone() {
+        assertThat(JitsiContext.displayName(new FakeUser().names(null, "Smith"))).isEqualTo("Smith");
+        assertThat(JitsiContext.displayName(new FakeUser().names("Ann", null))).isEqualTo("Ann");
+    }
+
+    @Test
+    void emailCanBeKeptOutOfTheSharedUserClaim() throws Exception {
+        JitsiContext context = JitsiContext.of(settings(INCLUDE_EMAIL, "false"), new FakeUser().email("a@b.c"));
+        assertThat(user(context)).doesNotContainKey("email");
+    }
+
+    @Test
+    void avatarComesFromTheConfiguredAttribute() throws Exception {
+        FakeUser user = new FakeUser().attribute("picture", "p").attribute("photo", "https://img/p.jpg");
+        assertThat(user(JitsiContext.of(settings(AVATAR_ATTRIBUTE, "photo"), user))).containsEntry("avatar", "https://img/p.jpg");
+        assertThat(user(JitsiContext.of(settings(AVATAR_ATTRIBUTE, ""), user))).doesNotContainKey("avatar");
+    }
+
+    @Test
+    void groupComesFromTheConfiguredAttribute() throws Exception {
+        JitsiSettings s = settings(GROUP_ATTRIBUTE, "department");
+        assertThat(JitsiContext.of(s, new FakeUser().attribute("department", "sales")).claim()).containsEntry("group", "sales");
+        assertThat(JitsiContext.of(s, new FakeUser()).claim()).doesNotContainKey("group");
+    }
+
+    @Test
+    void featuresAreLeftOutUntilOneIsGranted() {
+        assertThat(JitsiContext.of(JitsiSettings.defaults(), new FakeUser().role("jitsi-moderator")).claim())
+                .doesNotContainKey("features");
+    }
+
+    @Test
+    void grantedFeaturesListEveryKnownFeatureExplicitly() throws Exception {
+        JitsiSettings s = settings(
+                FEATURES_EVERYONE, "screen-sharing",
+                FEATURES_MODERATORS, "recording##lobby",
+                FEATURES_BY_ROLE, "livestreaming=streamer");
+
+        Map<String, Object> member = features(JitsiContext.of(s, new FakeUser()));
+        Map<String, Object> moderator = features(JitsiContext.of(s, new FakeUser().role("jitsi-moderator")));
+        Map<String, Object> streamer = features(JitsiContext.of(s, new FakeUser().role("streamer")));
+
+        String[] all = Arrays.stream(JitsiFeature.values()).map(JitsiFeature::key).toArray(String[]::new);
+        assertThat(member).containsOnlyKeys(all);
+        assertThat(member.values()).allMatch(v -> v instanceof Boolean);
+        assertThat(member).containsEntry("screen-sharing", true).containsEntry("recording", false).containsEntry("livestreaming", false);
+        assertThat(moderator).containsEntry("screen-sharing", true).containsEntry("recording", true).containsEntry("lobby", true)
+                .containsEntry("livestreaming", false).containsEntry("transcription", false);
+        assertThat(streamer).containsEntry("livestreaming", true).containsEntry("recording", false);
+    }
+}

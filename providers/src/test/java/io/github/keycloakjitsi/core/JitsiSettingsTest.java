@@ -1,0 +1,145 @@
+package io.github.keycloakjitsi.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.github.keycloakjitsi.core.JitsiSettings.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JitsiSettingsTest {
+
+    private static final RealmDirectory REALM = new RealmDirectory() {
+        @Override
+        public boolean roleExists(String roleName) {
+            return Set.of("jitsi-moderator", "jitsi-recorder", "app.streamer").contains(roleName);
+        }
+
+        @Override
+        public boolean groupExists(String groupPath) {
+            return groupPath.equals("/staff");
+        }
+    };
+
+    @Test
+    void absentKeysTakeTheDefaults() {
+        JitsiSettings s = JitsiSettings.defaults();
+        assertThat(s.includeEmail()).isTrue();
+        assertThat(s.avatarAttribute()).isEqualTo("picture");
+        assertThat(s.moderatorRole()).isEqualTo("jitsi-moderator");
+        assertThat(s.moderatorGroup()).isNull();
+        assertThat(s.featuresEnabled()).isFalse();
+        assertThat(s.audience()).isNull();
+        assertThat(s.subject()).isNull();
+        assertThat(s.room()).isNull();
+        assertThat(s.groupAttribute()).isNull();
+    }
+
+    @Test
+    void emptyValuesMeanNone() throws Exception {
+        JitsiSettings s = JitsiSettings.parse(Map.of(MODERATOR_ROLE, "", AVATAR_ATTRIBUTE, "", INCLUDE_EMAIL, ""));
+        assertThat(s.moderatorRole()).isNull();
+        assertThat(s.avatarAttribute()).isNull();
+        assertThat(s.includeEmail()).isTrue();
+    }
+
+    @Test
+    void readsEverySetting() throws Exception {
+        Map<String, String> config = new HashMap<>();
+        config.put(INCLUDE_EMAIL, "false");
+        config.put(AVATAR_ATTRIBUTE, "avatar_url");
+        config.put(MODERATOR_ROLE, "app.streamer");
+        config.put(MODERATOR_GROUP, "/staff");
+        config.put(FEATURES_EVERYONE, "screen-sharing##send-groupchat");
+        config.put(FEATURES_MODERATORS, "recording##lobby");
+        config.put(FEATURES_BY_ROLE, "livestreaming=app.streamer## recording = jitsi-recorder");
+        config.put(GROUP_ATTRIBUTE, "department");
+        config.put(AUDIENCE, "jitsi");
+        config.put(SUBJECT, "meet.example.com");
+        config.put(ROOM, "caf%c3%a9");
+
+        JitsiSettings s = JitsiSettings.validate(config, REALM);
+
+        assertThat(s.includeEmail()).isFalse();
+        assertThat(s.avatarAttribute()).isEqualTo("avatar_url");
+        assertThat(s.moderatorRole()).isEqualTo("app.streamer");
+        assertThat(s.moderatorGroup()).isEqualTo("/staff");
+        assertThat(s.featuresForEveryone()).containsExactlyInAnyOrder(JitsiFeature.SCREEN_SHARING, JitsiFeature.SEND_GROUPCHAT);
+        assertThat(s.featuresForModerators()).containsExactlyInAnyOrder(JitsiFeature.RECORDING, JitsiFeature.LOBBY);
+        assertThat(s.featuresByRole()).containsOnly(
+                Map.entry(JitsiFeature.LIVESTREAMING, List.of("app.streamer")),
+                Map.entry(JitsiFeature.RECORDING, List.of("jitsi-recorder")));
+        assertThat(s.featuresEnabled()).isTrue();
+        assertThat(s.groupAttribute()).isEqualTo("department");
+        assertThat(s.audience()).isEqualTo("jitsi");
+        assertThat(s.subject()).isEqualTo("meet.example.com");
+        assertThat(s.room()).isEqualTo("caf%c3%a9");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jitsi.user.email            | yes                    | must be true or false
+            jitsi.features.everyone     | recording##teleport    | unknown Jitsi feature 'teleport'
+            jitsi.features.moderators   | Recording              | unknown Jitsi feature 'Recording'
+            jitsi.features.by-role      | recording              | written feature=role
+            jitsi.features.by-role      | =jitsi-recorder        | written feature=role
+            jitsi.features.by-role      | teleport=jitsi-recorder| unknown Jitsi feature 'teleport'
+            jitsi.aud                   | account jitsi          | must not contain spaces
+            jitsi.aud                   | ' account'             | must not contain spaces
+            jitsi.user.avatar.attribute | a\tb                   | must not contain spaces
+            jitsi.room                  | Café                   | 'caf%c3%a9' instead of 'Café'
+            jitsi.room                  | a room                 | must not contain spaces
+            """)
+    void refusesWrongValues(String key, String value, String message) {
+        Map<String, String> config = new HashMap<>(Map.of(key, value.replace("\\t", "\t")));
+        if (key.equals(ROOM)) {
+            config.put(SUBJECT, "*");
+        }
+        assertThatThrownBy(() -> JitsiSettings.parse(config))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void refusesOverlongValues() {
+        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(AUDIENCE, "a".repeat(256))))
+                .hasMessageContaining("longer than 255");
+    }
+
+    @Test
+    void aRoomClaimNeedsASubjectForDomainVerification() {
+        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(ROOM, "*")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("domain verification");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(INCLUDE_EMAIL, "1", FEATURES_EVERYONE, "nope")))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).hasSize(2));
+    }
+
+    @Test
+    void refusesRolesAndGroupsTheRealmDoesNotHave() {
+        Map<String, String> config = Map.of(
+                MODERATOR_ROLE, "no-such-role",
+                MODERATOR_GROUP, "/nobody",
+                FEATURES_BY_ROLE, "recording=ghost");
+        assertThatThrownBy(() -> JitsiSettings.validate(config, REALM))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Moderator role 'no-such-role' does not exist in this realm.",
+                        "Moderator group '/nobody' does not exist in this realm.",
+                        "Role 'ghost' in 'Features by role' does not exist in this realm."));
+    }
+
+    @Test
+    void parsingAloneDoesNotLookUpTheRealm() throws Exception {
+        assertThat(JitsiSettings.parse(Map.of(MODERATOR_ROLE, "no-such-role")).moderatorRole()).isEqualTo("no-such-role");
+    }
+}

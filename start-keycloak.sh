@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Starts Keycloak with the keycloak-jitsi bundle on this machine, no Docker needed:
+#   1. builds the provider jar (mvn package),
+#   2. fetches the pinned Keycloak distribution from Maven Central and unpacks it once,
+#   3. installs the provider jar, themes/ and the realm export into it,
+#   4. starts Keycloak in dev mode with the realm imported, on the embedded H2 database.
+# The distribution and its database live in .keycloak/ and are kept between starts.
+#
+# Settings (environment):
+#   KC_HTTP_PORT (8080), KC_HTTP_MANAGEMENT_PORT (9000), KC_BOOTSTRAP_ADMIN_USERNAME (admin),
+#   KC_BOOTSTRAP_ADMIN_PASSWORD (admin, for a local start only), JITSI_HOST and JITSI_FRONTEND_URL
+#   (read by the realm import, see README.md), KC_HOME (where Keycloak is installed),
+#   SKIP_BUILD=1 (use the jar already in providers/target).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")" && pwd)
+cd "$root"
+
+java_major() {
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
+}
+
+# Keycloak 26.7 runs on Java 21+. Take JAVA_HOME or the java on the PATH when new enough,
+# else the newest JDK 21+ found under /usr/lib/jvm.
+use_java_21() {
+    local java
+    java=${JAVA_HOME:+$JAVA_HOME/bin/java}
+    java=${java:-$(command -v java || true)}
+    if [ -n "$java" ] && [ "$(java_major "$java")" -ge 21 ] 2>/dev/null; then
+        return
+    fi
+    for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -r); do
+        if [ -x "$home/bin/java" ] && [ "$(java_major "$home/bin/java")" -ge 21 ] 2>/dev/null; then
+            export JAVA_HOME=${home%/}
+            return
+        fi
+    done
+    echo "Keycloak needs Java 21 or newer: install a JDK 21+ and set JAVA_HOME to it." >&2
+    exit 1
+}
+use_java_21
+
+KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -n 1)
+KC_HOME=${KC_HOME:-$root/.keycloak/keycloak-$KC_VERSION}
+export KC_HTTP_PORT=${KC_HTTP_PORT:-8080}
+export KC_HTTP_MANAGEMENT_PORT=${KC_HTTP_MANAGEMENT_PORT:-9000}
+export KC_HEALTH_ENABLED=true
+export KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}
+export KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}
+
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+    echo "Building the keycloak-jitsi provider jar..."
+    mvn -q -B -DskipTests package
+fi
+jar=$root/providers/target/keycloak-jitsi.jar
+[ -f "$jar" ] || { echo "No provider jar at $jar: run without SKIP_BUILD=1." >&2; exit 1; }
+
+if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
+    zip=${MAVEN_REPOSITORY:-$HOME/.m2/repository}/org/keycloak/keycloak-quarkus-dist/$KC_VERSION/keycloak-quarkus-dist-$KC_VERSION.zip
+    if [ ! -f "$zip" ]; then
+        echo "Fetching Keycloak $KC_VERSION from Maven Central..."
+        mvn -q -B dependency:get -Dartifact="org.keycloak:keycloak-quarkus-dist:$KC_VERSION:zip" -Dtransitive=false
+    fi
+    echo "Unpacking Keycloak $KC_VERSION into $KC_HOME..."
+    mkdir -p "$(dirname "$KC_HOME")"
+    unpack=$(mktemp -d "$(dirname "$KC_HOME")/.unpack.XXXXXX")
+    unzip -q "$zip" -d "$unpack"
+    mv "$unpack/keycloak-$KC_VERSION" "$KC_HOME"
+    rmdir "$unpack"
+fi
+
+# Install the bundle (replacing what an earlier start installed; the database stays).
+cp "$jar" "$KC_HOME/providers/keycloak-jitsi.jar"
+for theme in themes/*/; do
+    [ -d "$theme" ] || continue
+    rm -rf "$KC_HOME/themes/$(basename "$theme")"
+    cp -r "$theme" "$KC_HOME/themes/"
+done
+mkdir -p "$KC_HOME/data/import"
+cp realm-export/jitsi-realm-realm.json "$KC_HOME/data/import/"
+
+base=http://localhost:$KC_HTTP_PORT
+cat <<INFO
+Starting Keycloak $KC_VERSION with keycloak-jitsi (Java: ${JAVA_HOME:-$(command -v java)}).
+  Admin console: $base/admin/  (user $KC_BOOTSTRAP_ADMIN_USERNAME; the password is KC_BOOTSTRAP_ADMIN_PASSWORD, 'admin' unless set)
+  Jitsi realm:   $base/realms/jitsi-realm  (keys: $base/realms/jitsi-realm/protocol/openid-connect/certs)
+  Readiness:     http://localhost:$KC_HTTP_MANAGEMENT_PORT/health/ready
+  Data:          $KC_HOME/data (kept between starts)
+The first start takes about a minute. Stop with Ctrl+C.
+INFO
+exec "$KC_HOME/bin/kc.sh" start-dev --import-realm
