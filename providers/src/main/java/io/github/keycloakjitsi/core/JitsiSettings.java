@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
 /**
  * The Jitsi settings an admin edits on the "Jitsi Meet" mapper, typed and checked. Read from the
  * mapper's config map (string keys and values, multi-values joined by {@code ##} as Keycloak
- * stores them). A key that is absent takes its default; a key saved empty means "none".
+ * stores them). Keycloak drops empty values when it stores a mapper, so an absent key means "not
+ * set"; the suggested values ({@link #DEFAULT_MODERATOR_ROLE}, {@link #DEFAULT_AVATAR_ATTRIBUTE})
+ * are what the admin console fills in for a new mapper, and what the realm export sets.
  *
  * @param includeEmail          put {@code context.user.email} in the token
  * @param avatarAttribute       user attribute holding the avatar URL, or null for no avatar
@@ -71,10 +73,10 @@ public record JitsiSettings(
         return !featuresForEveryone.isEmpty() || !featuresForModerators.isEmpty() || !featuresByRole.isEmpty();
     }
 
-    /** The settings with every key at its default. */
+    /** The settings of a new mapper in the admin console: its suggested values, nothing else set. */
     public static JitsiSettings defaults() {
         try {
-            return parse(Map.of());
+            return parse(Map.of(MODERATOR_ROLE, DEFAULT_MODERATOR_ROLE, AVATAR_ATTRIBUTE, DEFAULT_AVATAR_ATTRIBUTE));
         } catch (InvalidSettingsException e) {
             throw new IllegalStateException("defaults must be valid", e);
         }
@@ -108,18 +110,18 @@ public record JitsiSettings(
         JitsiSettings read() throws InvalidSettingsException {
             JitsiSettings settings = new JitsiSettings(
                     bool(INCLUDE_EMAIL, true),
-                    name(AVATAR_ATTRIBUTE, DEFAULT_AVATAR_ATTRIBUTE, "Avatar attribute"),
-                    name(MODERATOR_ROLE, DEFAULT_MODERATOR_ROLE, "Moderator role"),
-                    name(MODERATOR_GROUP, null, "Moderator group"),
+                    name(AVATAR_ATTRIBUTE, "Avatar attribute"),
+                    name(MODERATOR_ROLE, "Moderator role"),
+                    name(MODERATOR_GROUP, "Moderator group"),
                     features(FEATURES_EVERYONE, "Features for everyone"),
                     features(FEATURES_MODERATORS, "Features for moderators"),
                     featuresByRole(),
-                    name(GROUP_ATTRIBUTE, null, "Group attribute"),
-                    name(AUDIENCE, null, "Audience (aud)"),
-                    name(SUBJECT, null, "Subject (sub)"),
+                    name(GROUP_ATTRIBUTE, "Group attribute"),
+                    name(AUDIENCE, "Audience (aud)"),
+                    name(SUBJECT, "Subject (sub)"),
                     room());
             if (settings.room() != null && settings.subject() == null) {
-                problems.add("A token with a room claim must pass Prosody's domain verification: set 'Subject (sub)' "
+                problems.add("A token with a room claim must pass the domain verification: set \"Subject (sub)\" "
                         + "to the Jitsi domain, the tenant or *.");
             }
             throwIfAny();
@@ -128,14 +130,14 @@ public record JitsiSettings(
 
         void checkReferences(JitsiSettings settings, RealmDirectory realm) throws InvalidSettingsException {
             if (settings.moderatorRole() != null && !realm.roleExists(settings.moderatorRole())) {
-                problems.add("Moderator role '" + settings.moderatorRole() + "' does not exist in this realm.");
+                problems.add("Moderator role \"" + settings.moderatorRole() + "\" does not exist in this realm.");
             }
             if (settings.moderatorGroup() != null && !realm.groupExists(settings.moderatorGroup())) {
-                problems.add("Moderator group '" + settings.moderatorGroup() + "' does not exist in this realm.");
+                problems.add("Moderator group \"" + settings.moderatorGroup() + "\" does not exist in this realm.");
             }
             settings.featuresByRole().values().stream().flatMap(List::stream).distinct()
                     .filter(role -> !realm.roleExists(role))
-                    .forEach(role -> problems.add("Role '" + role + "' in 'Features by role' does not exist in this realm."));
+                    .forEach(role -> problems.add("Role \"" + role + "\" in \"Features by role\" does not exist in this realm."));
             throwIfAny();
         }
 
@@ -145,37 +147,38 @@ public record JitsiSettings(
             }
         }
 
+        /** A switch; the console stores "true" or "false", absent takes the default. */
         private boolean bool(String key, boolean defaultValue) {
             String value = config.get(key);
             if (value == null || value.isEmpty()) {
                 return defaultValue;
             }
             if (!value.equals("true") && !value.equals("false")) {
-                problems.add("'" + key + "' must be true or false, not '" + value + "'.");
+                problems.add("\"" + key + "\" must be true or false, not \"" + value + "\".");
                 return defaultValue;
             }
             return Boolean.parseBoolean(value);
         }
 
-        /** A single name-like value: absent gives the default, empty gives none. */
-        private String name(String key, String defaultValue, String label) {
-            String value = config.containsKey(key) ? config.get(key) : defaultValue;
+        /** A single name-like value, or null when not set. */
+        private String name(String key, String label) {
+            String value = config.get(key);
             if (value == null || value.isEmpty()) {
                 return null;
             }
             if (value.length() > MAX_LENGTH) {
-                problems.add("'" + label + "' is longer than " + MAX_LENGTH + " characters.");
+                problems.add("\"" + label + "\" is longer than " + MAX_LENGTH + " characters.");
             } else if (!value.equals(value.strip()) || value.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
-                problems.add("'" + label + "' must not contain spaces or control characters: '" + value + "'.");
+                problems.add("\"" + label + "\" must not contain spaces or control characters: \"" + value + "\".");
             }
             return value;
         }
 
         private String room() {
-            String room = name(ROOM, null, "Room");
+            String room = name(ROOM, "Room");
             if (room != null && !room.equals("*") && !RoomName.isNormalized(room)) {
-                problems.add("'Room' must be * or a room name as Jitsi sends it (lower case, URI-encoded), e.g. '"
-                        + RoomName.normalize(room) + "' instead of '" + room + "'.");
+                problems.add("\"Room\" must be * or a room name as Jitsi sends it (lower case, URI-encoded), e.g. \""
+                        + RoomName.normalize(room) + "\" instead of \"" + room + "\".");
             }
             return room;
         }
@@ -203,7 +206,7 @@ public record JitsiSettings(
                 String feature = eq < 0 ? "" : entry.substring(0, eq).strip();
                 String role = eq < 0 ? "" : entry.substring(eq + 1).strip();
                 if (feature.isEmpty() || role.isEmpty()) {
-                    problems.add("'Features by role' entries are written feature=role (e.g. recording=jitsi-recorder), not '" + entry + "'.");
+                    problems.add("\"Features by role\" entries are written feature=role (e.g. recording=jitsi-recorder), not \"" + entry + "\".");
                     continue;
                 }
                 JitsiFeature.fromKey(feature).ifPresentOrElse(
@@ -214,7 +217,7 @@ public record JitsiSettings(
         }
 
         private void unknownFeature(String label, String name) {
-            problems.add("'" + label + "' names an unknown Jitsi feature '" + name + "'; known features: "
+            problems.add("\"" + label + "\" names an unknown Jitsi feature \"" + name + "\"; known features: "
                     + Arrays.stream(JitsiFeature.values()).map(JitsiFeature::key).collect(Collectors.joining(", ")) + ".");
         }
     }

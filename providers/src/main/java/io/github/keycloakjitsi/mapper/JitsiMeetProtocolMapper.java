@@ -88,8 +88,16 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
         try {
             JitsiSettings.validate(mapperModel.getConfig(), new KeycloakRealmDirectory(session, realm));
         } catch (InvalidSettingsException e) {
-            throw new ProtocolMapperConfigException(e.getMessage());
+            throw new ProtocolMapperConfigException(forMessageFormat(e.getMessage()), "jitsiMeetInvalidSettings");
         }
+    }
+
+    /**
+     * Keycloak runs the refusal through {@link java.text.MessageFormat} before the admin sees it:
+     * quote what it would take as syntax (apostrophes, braces from the admin's own values).
+     */
+    static String forMessageFormat(String message) {
+        return message.replace("'", "''").replace("{", "'{'").replace("}", "'}'");
     }
 
     @Override

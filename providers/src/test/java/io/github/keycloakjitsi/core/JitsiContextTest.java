@@ -20,8 +20,9 @@ class JitsiContextTest {
         return (Map<String, Object>) context.claim().get("features");
     }
 
+    /** A new mapper's settings (moderator role and avatar attribute suggested) changed by the given ones. */
     private static JitsiSettings settings(String... keyValues) throws InvalidSettingsException {
-        Map<String, String> config = new java.util.HashMap<>();
+        Map<String, String> config = new java.util.HashMap<>(Map.of(MODERATOR_ROLE, DEFAULT_MODERATOR_ROLE, AVATAR_ATTRIBUTE, DEFAULT_AVATAR_ATTRIBUTE));
         for (int i = 0; i < keyValues.length; i += 2) {
             config.put(keyValues[i], keyValues[i + 1]);
         }

@@ -28,7 +28,7 @@ class JitsiSettingsTest {
     };
 
     @Test
-    void absentKeysTakeTheDefaults() {
+    void aNewMapperSuggestsTheModeratorRoleAndPicture() {
         JitsiSettings s = JitsiSettings.defaults();
         assertThat(s.includeEmail()).isTrue();
         assertThat(s.avatarAttribute()).isEqualTo("picture");
@@ -42,11 +42,15 @@ class JitsiSettingsTest {
     }
 
     @Test
-    void emptyValuesMeanNone() throws Exception {
-        JitsiSettings s = JitsiSettings.parse(Map.of(MODERATOR_ROLE, "", AVATAR_ATTRIBUTE, "", INCLUDE_EMAIL, ""));
-        assertThat(s.moderatorRole()).isNull();
-        assertThat(s.avatarAttribute()).isNull();
-        assertThat(s.includeEmail()).isTrue();
+    void absentOrEmptyValuesMeanNotSet() throws Exception {
+        // Keycloak drops empty values when it stores a mapper: both must read the same.
+        for (Map<String, String> config : List.of(Map.<String, String>of(), Map.of(MODERATOR_ROLE, "", AVATAR_ATTRIBUTE, "", INCLUDE_EMAIL, ""))) {
+            JitsiSettings s = JitsiSettings.parse(config);
+            assertThat(s.moderatorRole()).isNull();
+            assertThat(s.avatarAttribute()).isNull();
+            assertThat(s.includeEmail()).isTrue();
+            assertThat(s.featuresEnabled()).isFalse();
+        }
     }
 
     @Test
@@ -85,15 +89,15 @@ class JitsiSettingsTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', textBlock = """
             jitsi.user.email            | yes                    | must be true or false
-            jitsi.features.everyone     | recording##teleport    | unknown Jitsi feature 'teleport'
-            jitsi.features.moderators   | Recording              | unknown Jitsi feature 'Recording'
+            jitsi.features.everyone     | recording##teleport    | unknown Jitsi feature "teleport"
+            jitsi.features.moderators   | Recording              | unknown Jitsi feature "Recording"
             jitsi.features.by-role      | recording              | written feature=role
             jitsi.features.by-role      | =jitsi-recorder        | written feature=role
-            jitsi.features.by-role      | teleport=jitsi-recorder| unknown Jitsi feature 'teleport'
+            jitsi.features.by-role      | teleport=jitsi-recorder| unknown Jitsi feature "teleport"
             jitsi.aud                   | account jitsi          | must not contain spaces
             jitsi.aud                   | ' account'             | must not contain spaces
             jitsi.user.avatar.attribute | a\tb                   | must not contain spaces
-            jitsi.room                  | Café                   | 'caf%c3%a9' instead of 'Café'
+            jitsi.room                  | Café                   | "caf%c3%a9" instead of "Café"
             jitsi.room                  | a room                 | must not contain spaces
             """)
     void refusesWrongValues(String key, String value, String message) {
@@ -133,9 +137,9 @@ class JitsiSettingsTest {
                 FEATURES_BY_ROLE, "recording=ghost");
         assertThatThrownBy(() -> JitsiSettings.validate(config, REALM))
                 .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).containsExactly(
-                        "Moderator role 'no-such-role' does not exist in this realm.",
-                        "Moderator group '/nobody' does not exist in this realm.",
-                        "Role 'ghost' in 'Features by role' does not exist in this realm."));
+                        "Moderator role \"no-such-role\" does not exist in this realm.",
+                        "Moderator group \"/nobody\" does not exist in this realm.",
+                        "Role \"ghost\" in \"Features by role\" does not exist in this realm."));
     }
 
     @Test

@@ -1,0 +1,160 @@
+package io.github.keycloakjitsi.it;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Jitsi Meet's web client as the tests drive it, step by step over HTTP like a browser running
+ * {@code config.tokenAuthUrl} and {@code static/sso.html}: authorize with PKCE S256, a nonce and
+ * a JSON state; the login form; the code exchange at {@code /token} as a public client from the
+ * Jitsi origin; refresh; logout with {@code id_token_hint}. Cookies are kept like a browser's.
+ */
+final class JitsiWebClient {
+
+    static final String ORIGIN = "https://" + KeycloakServer.JITSI_HOST;
+    static final String REDIRECT_URI = ORIGIN + "/static/sso.html";
+    static final String POST_LOGOUT_URI = ORIGIN + "/static/logout.html";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeycloakServer server;
+    private final String clientId;
+    private final HttpClient browser = HttpClient.newBuilder()
+            .cookieHandler(new BrowserCookies())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    JitsiWebClient(KeycloakServer server, String clientId) {
+        this.server = server;
+        this.clientId = clientId;
+    }
+
+    JitsiWebClient(KeycloakServer server) {
+        this(server, "jitsi");
+    }
+
+    /** What sso.html gets from /token, and the CORS answer it came with. */
+    record Tokens(String accessToken, String idToken, String refreshToken, String allowedOrigin, Map<String, Object> response) {
+    }
+
+    /** The state Jitsi's client puts in {@code {state}}: JSON, URL-encoded by the URL template. */
+    static String jitsiState(String room) {
+        return Json.write(Map.of("room", room, "roomSafe", room, "tenant", "", "config.prejoinConfig.enabled", false));
+    }
+
+    static String randomUrlSafe(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String s256(String verifier) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** config.tokenAuthUrl of Jitsi's guide, with {state} and {code_challenge} filled, plus the nonce of tokenAuthInline. */
+    String authorizeUrl(String state, String codeChallenge, String nonce) {
+        return server.oidcUrl() + "/auth?client_id=" + clientId + "&response_type=code&scope=openid"
+                + "&state=" + Http.encode(state)
+                + "&redirect_uri=" + REDIRECT_URI
+                + "&code_challenge=" + codeChallenge + "&code_challenge_method=S256"
+                + "&nonce=" + nonce;
+    }
+
+    /** The whole login: every step is checked on the way, as sso.html would need it. */
+    Tokens login(String username, String password) {
+        String verifier = randomUrlSafe(48);
+        String nonce = randomUrlSafe(16);
+        String state = jitsiState("weeklymeeting");
+
+        HttpResponse<String> loginPage = get(authorizeUrl(state, s256(verifier), nonce));
+        assertThat(loginPage.statusCode()).as("login page").isEqualTo(200);
+        Document page = Jsoup.parse(loginPage.body(), loginPage.uri().toString());
+        Element form = page.selectFirst("form#kc-form-login");
+        assertThat(form).as("login form in:\n" + loginPage.body()).isNotNull();
+
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Element input : form.select("input[name]")) {
+            fields.put(input.attr("name"), input.val());
+        }
+        fields.put("username", username);
+        fields.put("password", password);
+        HttpResponse<String> submitted = Http.send(browser, Http.postForm(form.absUrl("action"), fields).build());
+        assertThat(submitted.statusCode()).as("login answer: " + submitted.body()).isEqualTo(302);
+
+        URI redirect = URI.create(submitted.headers().firstValue("Location").orElseThrow());
+        assertThat(redirect.toString()).startsWith(REDIRECT_URI + "?");
+        Map<String, String> params = Http.query(redirect);
+        assertThat(params.get("state")).as("state comes back unchanged").isEqualTo(state);
+        assertThat(params.get("iss")).isEqualTo(server.realmUrl());
+        String code = params.get("code");
+        assertThat(code).isNotBlank();
+
+        Tokens tokens = token(Map.of(
+                "grant_type", "authorization_code",
+                "code", code,
+                "code_verifier", verifier,
+                "client_id", clientId,
+                "redirect_uri", REDIRECT_URI));
+        assertThat(tokens.accessToken()).as("sso.html needs access_token").isNotBlank();
+        assertThat(tokens.idToken()).as("sso.html needs id_token").isNotBlank();
+        assertThat(ProsodyRules.payload(tokens.idToken()).get("nonce")).as("id token nonce").isEqualTo(nonce);
+        return tokens;
+    }
+
+    /** sso.html's POST to https://{tokenService}/token, from the Jitsi page's origin. */
+    Tokens token(Map<String, String> form) {
+        HttpResponse<String> response = Http.send(browser, Http.postForm(server.oidcUrl() + "/token", form)
+                .header("Origin", ORIGIN).build());
+        assertThat(response.statusCode()).as("/token: " + response.body()).isEqualTo(200);
+        Map<String, Object> body = Json.object(response.body());
+        return new Tokens((String) body.get("access_token"), (String) body.get("id_token"), (String) body.get("refresh_token"),
+                response.headers().firstValue("Access-Control-Allow-Origin").orElse(null), body);
+    }
+
+    Tokens refresh(String refreshToken) {
+        return token(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId));
+    }
+
+    /** The refresh grant's raw answer, for checking a refusal. */
+    HttpResponse<String> refreshRaw(String refreshToken) {
+        return Http.send(browser, Http.postForm(server.oidcUrl() + "/token",
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId))
+                .header("Origin", ORIGIN).build());
+    }
+
+    /** config.tokenLogoutUrl + id_token_hint, as Jitsi's hidden logout iframe loads it. */
+    HttpResponse<String> logout(String idToken) {
+        return get(server.oidcUrl() + "/logout?post_logout_redirect_uri=" + Http.encode(POST_LOGOUT_URI)
+                + "&id_token_hint=" + idToken);
+    }
+
+    HttpResponse<String> userInfo(String accessToken) {
+        return Http.send(browser, HttpRequest.newBuilder(URI.create(server.oidcUrl() + "/userinfo"))
+                .header("Authorization", "Bearer " + accessToken).build());
+    }
+
+    HttpResponse<String> get(String url) {
+        return Http.send(browser, HttpRequest.newBuilder(URI.create(url)).build());
+    }
+}

@@ -1,0 +1,176 @@
+package io.github.keycloakjitsi.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak for the integration tests, started the way a user starts it: by
+ * {@code start-keycloak.sh} (the Maven Central distribution with the provider jar, themes/ and the
+ * realm export installed, realm imported at start-up), on free loopback ports, with a fresh
+ * database under {@code target/}. One server per test JVM, stopped when the JVM exits.
+ */
+public final class KeycloakServer {
+
+    public static final String REALM = "jitsi-realm";
+    /** The Jitsi host the realm is imported with (the JITSI_HOST placeholder of the export). */
+    public static final String JITSI_HOST = "meet.example.test";
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "it-admin-password";
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    private static KeycloakServer shared;
+
+    private final Process process;
+    private final int httpPort;
+    private final int managementPort;
+    private final Path log;
+
+    private KeycloakServer(Process process, int httpPort, int managementPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+        this.log = log;
+    }
+
+    public static synchronized KeycloakServer shared() {
+        if (shared == null) {
+            shared = start(Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+        }
+        return shared;
+    }
+
+    /** Starts a server with a fresh install and database in {@code target/it-keycloak}. */
+    static KeycloakServer start(Map<String, String> extraEnvironment) {
+        Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+        Path home = root.resolve("providers/target/it-keycloak");
+        deleteRecursively(home);
+        int http = freePort();
+        int management = freePort();
+        Path log = root.resolve("providers/target/it-keycloak.log");
+        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("start-keycloak.sh").toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("SKIP_BUILD", "1");
+        env.put("KC_HOME", home.toString());
+        env.put("KC_HTTP_PORT", String.valueOf(http));
+        env.put("KC_HTTP_HOST", "127.0.0.1");
+        env.put("KC_HTTP_MANAGEMENT_PORT", String.valueOf(management));
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("JITSI_HOST", JITSI_HOST);
+        env.putAll(extraEnvironment);
+        try {
+            KeycloakServer server = new KeycloakServer(builder.start(), http, management, log);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public String realmUrl() {
+        return baseUrl() + "/realms/" + REALM;
+    }
+
+    public String oidcUrl() {
+        return realmUrl() + "/protocol/openid-connect";
+    }
+
+    /** Ready means the realm import is done: Keycloak answers 503 until then. */
+    private void awaitReady() {
+        HttpClient client = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            try {
+                HttpResponse<Void> ready = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> realm = client.send(
+                        HttpRequest.newBuilder(URI.create(realmUrl() + "/.well-known/openid-configuration")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200 && realm.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(500);
+        }
+        stop();
+        throw new IllegalStateException("Keycloak not ready after " + START_TIMEOUT + ":\n" + logTail());
+    }
+
+    public void stop() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
