@@ -47,20 +47,25 @@ public final class KeycloakServer {
 
     public static synchronized KeycloakServer shared() {
         if (shared == null) {
-            shared = start(Map.of());
+            shared = start("it-keycloak", Map.of(), true);
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
         }
         return shared;
     }
 
-    /** Starts a server with a fresh install and database in {@code target/it-keycloak}. */
-    static KeycloakServer start(Map<String, String> extraEnvironment) {
+    /**
+     * Starts a server installed in {@code target/<name>}: a fresh install and database when
+     * {@code fresh}, else the install and data an earlier start left there.
+     */
+    static KeycloakServer start(String name, Map<String, String> extraEnvironment, boolean fresh) {
         Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
-        Path home = root.resolve("providers/target/it-keycloak");
-        deleteRecursively(home);
+        Path home = root.resolve("providers/target/" + name);
+        if (fresh) {
+            deleteRecursively(home);
+        }
         int http = freePort();
         int management = freePort();
-        Path log = root.resolve("providers/target/it-keycloak.log");
+        Path log = root.resolve("providers/target/" + name + (fresh ? "" : "-restart") + ".log");
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("start-keycloak.sh").toString())
                 .directory(root.toFile())
                 .redirectErrorStream(true)

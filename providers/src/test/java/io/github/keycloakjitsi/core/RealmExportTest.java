@@ -1,0 +1,83 @@
+package io.github.keycloakjitsi.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped realm export, read as a file: what it must and must never contain. */
+class RealmExportTest {
+
+    private static final Path EXPORT = Path.of("../realm-export/jitsi-realm-realm.json");
+    private static String text;
+    private static JsonNode realm;
+
+    @BeforeAll
+    static void read() throws Exception {
+        text = Files.readString(EXPORT);
+        realm = new ObjectMapper().readTree(text);
+    }
+
+    private static JsonNode jitsiClient() {
+        for (JsonNode client : realm.get("clients")) {
+            if (client.get("clientId").asText().equals("jitsi")) {
+                return client;
+            }
+        }
+        throw new AssertionError("no jitsi client");
+    }
+
+    @Test
+    void namedAfterItsRealmAsImportRequires() {
+        assertThat(EXPORT.getFileName().toString()).isEqualTo(realm.get("realm").asText() + "-realm.json");
+        assertThat(realm.get("realm").asText()).isEqualTo("jitsi-realm");
+    }
+
+    @Test
+    void holdsNoUsersPasswordsOrSecrets() {
+        assertThat(realm.has("users")).isFalse();
+        assertThat(text).doesNotContain("\"credentials\"", "\"secret\"", "\"password\"", "\"value\"");
+    }
+
+    @Test
+    void hasTheModeratorRoleAndBruteForceProtection() {
+        assertThat(realm.get("bruteForceProtected").asBoolean()).isTrue();
+        assertThat(realm.get("roles").get("realm").findValuesAsText("name")).contains("jitsi-moderator");
+    }
+
+    @Test
+    void theJitsiClientIsPublicWithPkceAndNoFullScope() {
+        JsonNode client = jitsiClient();
+        assertThat(client.get("publicClient").asBoolean()).isTrue();
+        assertThat(client.get("standardFlowEnabled").asBoolean()).isTrue();
+        assertThat(client.get("implicitFlowEnabled").asBoolean()).isFalse();
+        assertThat(client.get("directAccessGrantsEnabled").asBoolean()).isFalse();
+        assertThat(client.get("serviceAccountsEnabled").asBoolean()).isFalse();
+        assertThat(client.get("fullScopeAllowed").asBoolean()).isFalse();
+        assertThat(client.get("attributes").get("pkce.code.challenge.method").asText()).isEqualTo("S256");
+        assertThat(client.get("redirectUris").get(0).asText()).isEqualTo("https://${JITSI_HOST:localhost:8443}/static/sso.html");
+        assertThat(client.get("attributes").get("post.logout.redirect.uris").asText()).isEqualTo("https://${JITSI_HOST:localhost:8443}/static/logout.html");
+        assertThat(client.get("webOrigins").get(0).asText()).isEqualTo("https://${JITSI_HOST:localhost:8443}");
+        assertThat(realm.get("attributes").get("frontendUrl").asText()).isEqualTo("${JITSI_FRONTEND_URL:}");
+    }
+
+    @Test
+    void itsJitsiMapperHasValidSettingsForTheGuidesProsody() throws Exception {
+        JsonNode mapper = jitsiClient().get("protocolMappers").get(0);
+        assertThat(mapper.get("protocolMapper").asText()).isEqualTo("oidc-jitsi-meet-mapper");
+        Map<String, String> config = new HashMap<>();
+        mapper.get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        JitsiSettings settings = JitsiSettings.parse(config);
+        assertThat(settings.audience()).isEqualTo("account");
+        assertThat(settings.moderatorRole()).isEqualTo("jitsi-moderator");
+        assertThat(settings.room()).isNull();
+        assertThat(config).containsEntry("access.token.claim", "true");
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.keycloakjitsi.it;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Realm key rotation as Prosody lives it: it reads /certs at start and then only every 6 hours
+ * (Keycloak sends Cache-Control: no-cache), and never refetches on an unknown kid. So the safe
+ * rotation publishes the new key first (lower priority: listed, not signing), and makes it
+ * active only after Prosody has read it.
+ */
+class KeyRotationIT {
+
+    private static KeycloakServer server;
+    private static AdminApi admin;
+    private static final List<String> addedKeys = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.shared();
+        admin = new AdminApi(server);
+    }
+
+    @AfterAll
+    static void removeAddedKeys() {
+        addedKeys.forEach(id -> admin.call("DELETE", "/components/" + id, null));
+    }
+
+    private static String kid(String token) throws Exception {
+        return SignedJWT.parse(token).getHeader().getKeyID();
+    }
+
+    private static List<String> kids(JWKSet jwks) {
+        return jwks.getKeys().stream().map(JWK::getKeyID).toList();
+    }
+
+    private static long activeRs256Priority() {
+        return admin.keys().stream()
+                .filter(k -> "RS256".equals(k.get("algorithm")) && "ACTIVE".equals(k.get("status")))
+                .mapToLong(k -> ((Number) k.get("providerPriority")).longValue()).max().orElseThrow();
+    }
+
+    @Test
+    void aNewKeyIsPublishedThenSignsAndOldTokensStillVerify() throws Exception {
+        AdminApi.TestUser user = admin.newUser("rotation");
+        JitsiWebClient jitsi = new JitsiWebClient(server);
+        JitsiWebClient.Tokens before = jitsi.login(user.username(), user.password());
+        String oldKid = kid(before.accessToken());
+
+        HttpResponse<String> certs = Http.send(HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(server.oidcUrl() + "/certs")).build());
+        assertThat(certs.headers().firstValue("Cache-Control").orElse(""))
+                .as("why Prosody only refreshes every 6 h").contains("no-cache");
+
+        // Step 1: publish. A new RS256 key below the active one's priority is listed but does not sign.
+        long active = activeRs256Priority();
+        String newKeyId = admin.addRsaKey("rotation-next", active - 1);
+        addedKeys.add(newKeyId);
+        JWKSet published = ProsodyRules.fetchJwks(server.oidcUrl() + "/certs");
+        String newKid = admin.keys().stream()
+                .filter(k -> newKeyId.equals(k.get("providerId")))
+                .map(k -> (String) k.get("kid")).findFirst().orElseThrow();
+        assertThat(kids(published)).contains(oldKid, newKid);
+        assertThat(kid(jitsi.refresh(before.refreshToken()).accessToken())).as("still signed with the old key").isEqualTo(oldKid);
+
+        // Prosody as it was after its last refresh: it knows both keys now.
+        ProsodyRules prosodyAfterRefresh = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()), published);
+
+        // Step 2: activate. The new key gets the highest priority and signs new tokens.
+        Map<String, Object> component = Json.object(admin.call("GET", "/components/" + newKeyId, null).body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) component.get("config");
+        config.put("priority", List.of(String.valueOf(active + 100)));
+        assertThat(admin.call("PUT", "/components/" + newKeyId, component).statusCode()).isEqualTo(204);
+
+        JitsiWebClient.Tokens after = new JitsiWebClient(server).login(user.username(), user.password());
+        assertThat(kid(after.accessToken())).as("new tokens carry the new kid").isEqualTo(newKid);
+        assertThat(kids(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"))).as("/certs lists both").contains(oldKid, newKid);
+
+        assertThat(prosodyAfterRefresh.verify(after.accessToken())).containsEntry("aud", "account");
+        assertThat(prosodyAfterRefresh.verify(before.accessToken())).as("tokens signed before still verify")
+                .containsEntry("sub", user.id());
+        ProsodyRules prosodyNow = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()),
+                ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        assertThat(prosodyNow.verify(before.accessToken())).containsEntry("sub", user.id());
+        assertThat(prosodyNow.verify(after.accessToken())).containsEntry("sub", user.id());
+    }
+
+    @Test
+    void aProsodyThatHasNotSeenTheNewKeyRefusesItsTokens() throws Exception {
+        ProsodyRules stale = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()),
+                ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        long active = activeRs256Priority();
+        String keyId = admin.addRsaKey("rotation-abrupt", active + 200);
+        addedKeys.add(keyId);
+
+        AdminApi.TestUser user = admin.newUser("abrupt");
+        String token = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
+
+        assertThatThrownBy(() -> stale.verify(token)).hasMessageContaining("unknown kid");
+    }
+}
