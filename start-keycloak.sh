@@ -16,29 +16,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 
-java_major() {
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
-}
-
-# Keycloak 26.7 runs on Java 21+. Take JAVA_HOME or the java on the PATH when new enough,
-# else the newest JDK 21+ found under /usr/lib/jvm.
-use_java_21() {
-    local java
-    java=${JAVA_HOME:+$JAVA_HOME/bin/java}
-    java=${java:-$(command -v java || true)}
-    if [ -n "$java" ] && [ "$(java_major "$java")" -ge 21 ] 2>/dev/null; then
-        return
-    fi
-    for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -r); do
-        if [ -x "$home/bin/java" ] && [ "$(java_major "$home/bin/java")" -ge 21 ] 2>/dev/null; then
-            export JAVA_HOME=${home%/}
-            return
-        fi
-    done
-    echo "Keycloak needs Java 21 or newer: install a JDK 21+ and set JAVA_HOME to it." >&2
-    exit 1
-}
-use_java_21
+# Keycloak 26.7 runs on Java 21+.
+. "$root/scripts/use-java-21.sh"
 
 KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -n 1)
 KC_HOME=${KC_HOME:-$root/.keycloak/keycloak-$KC_VERSION}

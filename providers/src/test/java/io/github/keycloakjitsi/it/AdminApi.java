@@ -159,6 +159,19 @@ final class AdminApi {
         return idFromLocation(expect(call("POST", "/clients", client), 201));
     }
 
+    /** A copy of the shipped {@code jitsi} client without its Jitsi Meet mapper, for comparisons. */
+    @SuppressWarnings("unchecked")
+    String createJitsiClientCopyWithoutJitsiMapper(String clientId) {
+        Map<String, Object> client = new LinkedHashMap<>(client("jitsi"));
+        client.remove("id");
+        client.put("clientId", clientId);
+        client.put("protocolMappers", ((List<Map<String, Object>>) client.get("protocolMappers")).stream()
+                .filter(m -> !"oidc-jitsi-meet-mapper".equals(m.get("protocolMapper")))
+                .map(m -> { Map<String, Object> copy = new LinkedHashMap<>(m); copy.remove("id"); return copy; })
+                .toList());
+        return idFromLocation(expect(call("POST", "/clients", client), 201));
+    }
+
     /** Adds a Jitsi Meet mapper to a client; returns the raw response so tests can see a refusal. */
     HttpResponse<String> addJitsiMapper(String clientInternalId, String name, Map<String, String> config) {
         return call("POST", "/clients/" + clientInternalId + "/protocol-mappers/models",
