@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  * @param audience              single {@code aud} replacing Keycloak's audience, or null to keep it
  * @param subject               {@code sub} replacing the user id, or null to keep it
  * @param room                  {@code room} claim, or null for none
+ * @param roomTokens            settings of the realm's Jitsi token endpoint
  */
 public record JitsiSettings(
         boolean includeEmail,
@@ -40,7 +41,8 @@ public record JitsiSettings(
         String groupAttribute,
         String audience,
         String subject,
-        String room) {
+        String room,
+        RoomTokenSettings roomTokens) {
 
     public static final String INCLUDE_EMAIL = "jitsi.user.email";
     public static final String AVATAR_ATTRIBUTE = "jitsi.user.avatar.attribute";
@@ -119,7 +121,8 @@ public record JitsiSettings(
                     name(GROUP_ATTRIBUTE, "Group attribute"),
                     name(AUDIENCE, "Audience (aud)"),
                     name(SUBJECT, "Subject (sub)"),
-                    room());
+                    room(),
+                    roomTokens());
             if (settings.room() != null && settings.subject() == null) {
                 problems.add("A token with a room claim must pass the domain verification: set \"Subject (sub)\" "
                         + "to the Jitsi domain, the tenant or *.");
@@ -134,6 +137,10 @@ public record JitsiSettings(
             }
             if (settings.moderatorGroup() != null && !realm.groupExists(settings.moderatorGroup())) {
                 problems.add("Moderator group \"" + settings.moderatorGroup() + "\" does not exist in this realm.");
+            }
+            String requiredRole = settings.roomTokens().requiredRole();
+            if (requiredRole != null && !realm.roleExists(requiredRole)) {
+                problems.add("Token endpoint role \"" + requiredRole + "\" does not exist in this realm.");
             }
             settings.featuresByRole().values().stream().flatMap(List::stream).distinct()
                     .filter(role -> !realm.roleExists(role))
@@ -181,6 +188,84 @@ public record JitsiSettings(
                         + RoomName.normalize(room) + "\" instead of \"" + room + "\".");
             }
             return room;
+        }
+
+        private RoomTokenSettings roomTokens() {
+            RoomTokenSettings.Algorithm algorithm = algorithm();
+            String secret = config.get(RoomTokenSettings.SECRET);
+            secret = secret == null || secret.isEmpty() ? null : secret;
+            if (algorithm == RoomTokenSettings.Algorithm.HS256 && secret == null) {
+                problems.add("HS256 needs \"Token endpoint: shared secret\" (the secret, or a vault reference ${vault.name}).");
+            }
+            if (secret != null && !isVaultReference(secret) && secret.length() < RoomTokenSettings.MIN_SECRET_LENGTH) {
+                problems.add("\"Token endpoint: shared secret\" must be at least " + RoomTokenSettings.MIN_SECRET_LENGTH
+                        + " characters (HS256 needs a 256-bit key), or a vault reference ${vault.name}.");
+            }
+            String audience = name(RoomTokenSettings.AUDIENCE, "Token endpoint: audience");
+            return new RoomTokenSettings(
+                    jitsiUrl(),
+                    lifetime(),
+                    name(RoomTokenSettings.ISSUER, "Token endpoint: issuer"),
+                    audience != null ? audience : RoomTokenSettings.DEFAULT_AUDIENCE,
+                    name(RoomTokenSettings.SUBJECT, "Token endpoint: subject"),
+                    algorithm,
+                    secret,
+                    bool(RoomTokenSettings.WILDCARD, false),
+                    name(RoomTokenSettings.REQUIRED_ROLE, "Token endpoint: required role"));
+        }
+
+        private static boolean isVaultReference(String value) {
+            return value.startsWith("${vault.") && value.endsWith("}");
+        }
+
+        /** An absolute http(s) URL without query or fragment; a trailing slash is dropped. */
+        private java.net.URI jitsiUrl() {
+            String value = name(RoomTokenSettings.JITSI_URL, "Jitsi URL");
+            if (value == null) {
+                return null;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+                if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null
+                        || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                    throw new java.net.URISyntaxException(value, "not an http(s) base URL");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                problems.add("\"Jitsi URL\" must be the address of Jitsi Meet, like https://meet.example.com, not \"" + value + "\".");
+                return null;
+            }
+        }
+
+        private int lifetime() {
+            String value = config.get(RoomTokenSettings.LIFETIME);
+            if (value == null || value.isEmpty()) {
+                return RoomTokenSettings.DEFAULT_LIFETIME;
+            }
+            try {
+                int seconds = Integer.parseInt(value.strip());
+                if (seconds >= RoomTokenSettings.MIN_LIFETIME && seconds <= RoomTokenSettings.MAX_LIFETIME) {
+                    return seconds;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            problems.add("\"Token endpoint: lifetime\" must be a number of seconds from " + RoomTokenSettings.MIN_LIFETIME
+                    + " to " + RoomTokenSettings.MAX_LIFETIME + ", not \"" + value + "\".");
+            return RoomTokenSettings.DEFAULT_LIFETIME;
+        }
+
+        private RoomTokenSettings.Algorithm algorithm() {
+            String value = config.get(RoomTokenSettings.ALGORITHM);
+            if (value == null || value.isEmpty()) {
+                return RoomTokenSettings.Algorithm.RS256;
+            }
+            try {
+                return RoomTokenSettings.Algorithm.valueOf(value);
+            } catch (IllegalArgumentException e) {
+                problems.add("\"Token endpoint: algorithm\" must be RS256 or HS256 (what Prosody supports), not \"" + value + "\".");
+                return RoomTokenSettings.Algorithm.RS256;
+            }
         }
 
         private List<String> values(String key) {

@@ -4,6 +4,7 @@ import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiFeature;
 import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.core.RoomTokenSettings;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
@@ -199,6 +200,38 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                 .helpText("The access token's room claim: * for every room, or one room in the form Jitsi sends it "
                         + "(lower case, URI-encoded). Needs 'Subject (sub)'. Empty: no room claim (set asap_require_room_claim = false).")
                 .type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(RoomTokenSettings.JITSI_URL).label("Jitsi URL")
+                .helpText("Address of Jitsi Meet, e.g. https://meet.example.com. Switches on the realm's Jitsi token endpoint "
+                        + "/realms/{realm}/jitsi (room tokens, TOKEN_AUTH_URL join, key server); read from the mapper of client 'jitsi'. "
+                        + "Meeting links and /join redirects only ever point here. Empty: endpoint off.")
+                .type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(RoomTokenSettings.REQUIRED_ROLE).label("Token endpoint: required role")
+                .helpText("Only users holding this role get room tokens (who may start meetings). Empty: every user of the realm.")
+                .type(ProviderConfigProperty.ROLE_TYPE).add()
+                .property().name(RoomTokenSettings.LIFETIME).label("Token endpoint: lifetime")
+                .helpText("Seconds a room token is valid (" + RoomTokenSettings.MIN_LIFETIME + " to " + RoomTokenSettings.MAX_LIFETIME
+                        + "), never past the user's SSO session (its idle and maximum times).")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(String.valueOf(RoomTokenSettings.DEFAULT_LIFETIME)).add()
+                .property().name(RoomTokenSettings.ALGORITHM).label("Token endpoint: algorithm")
+                .helpText("RS256: signed with the realm's key, checked by Prosody through /certs (cache_keys_url) or the key server "
+                        + "(asap_key_server). HS256: signed with the shared secret below (Prosody's app_secret, docker-jitsi-meet's JWT_APP_SECRET).")
+                .type(ProviderConfigProperty.LIST_TYPE).options("RS256", "HS256").defaultValue("RS256").add()
+                .property().name(RoomTokenSettings.SECRET).label("Token endpoint: shared secret")
+                .helpText("HS256 only: at least " + RoomTokenSettings.MIN_SECRET_LENGTH + " characters, or a vault reference ${vault.name}.")
+                .type(ProviderConfigProperty.PASSWORD).secret(true).add()
+                .property().name(RoomTokenSettings.ISSUER).label("Token endpoint: issuer (iss)")
+                .helpText("iss of room tokens. Empty: the realm's issuer URL. With HS256 usually docker-jitsi-meet's JWT_APP_ID.")
+                .type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(RoomTokenSettings.AUDIENCE).label("Token endpoint: audience (aud)")
+                .helpText("aud of room tokens, one string; must be in Prosody's asap_accepted_audiences. Default: jitsi.")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(RoomTokenSettings.DEFAULT_AUDIENCE).add()
+                .property().name(RoomTokenSettings.SUBJECT).label("Token endpoint: subject (sub)")
+                .helpText("sub of room tokens: the Jitsi domain for Prosody's domain verification. Empty: the host of the Jitsi URL; "
+                        + "a requested tenant always wins.")
+                .type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(RoomTokenSettings.WILDCARD).label("Token endpoint: allow room *")
+                .helpText("Allow tokens for room * (every room). Off by default.")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
                 .build();
         OIDCAttributeMapperHelper.addIncludeInTokensConfig(properties, JitsiMeetProtocolMapper.class);
         return properties;

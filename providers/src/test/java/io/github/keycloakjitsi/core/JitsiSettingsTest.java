@@ -111,6 +111,53 @@ class JitsiSettingsTest {
     }
 
     @Test
+    void theTokenEndpointIsOffUntilAJitsiUrlIsSet() throws Exception {
+        RoomTokenSettings off = JitsiSettings.defaults().roomTokens();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.lifetimeSeconds()).isEqualTo(3600);
+        assertThat(off.audience()).isEqualTo("jitsi");
+        assertThat(off.algorithm()).isEqualTo(RoomTokenSettings.Algorithm.RS256);
+        assertThat(off.wildcardAllowed()).isFalse();
+
+        RoomTokenSettings on = JitsiSettings.parse(Map.of(RoomTokenSettings.JITSI_URL, "https://meet.example.com/",
+                RoomTokenSettings.ALGORITHM, "HS256", RoomTokenSettings.SECRET, "${vault.jitsi_secret}",
+                RoomTokenSettings.WILDCARD, "true", RoomTokenSettings.REQUIRED_ROLE, "jitsi-moderator")).roomTokens();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.jitsiUrl()).hasToString("https://meet.example.com");
+        assertThat(on.algorithm()).isEqualTo(RoomTokenSettings.Algorithm.HS256);
+        assertThat(on.secret()).isEqualTo("${vault.jitsi_secret}");
+        assertThat(on.wildcardAllowed()).isTrue();
+        assertThat(on.requiredRole()).isEqualTo("jitsi-moderator");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jitsi.url             | meet.example.com                | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.url             | ftp://meet.example.com          | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.url             | https://meet.example.com/?a=b   | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.url             | https://user@meet.example.com   | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.token.lifetime  | 59                              | from 60 to 86400
+            jitsi.token.lifetime  | 86401                           | from 60 to 86400
+            jitsi.token.lifetime  | hour                            | from 60 to 86400
+            jitsi.token.algorithm | ES256                           | must be RS256 or HS256
+            jitsi.token.algorithm | HS256                           | HS256 needs
+            jitsi.token.secret    | short                           | at least 32 characters
+            jitsi.token.wildcard  | sometimes                       | must be true or false
+            jitsi.token.audience  | a b                             | must not contain spaces
+            """)
+    void refusesWrongTokenEndpointValues(String key, String value, String message) {
+        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(key, value)))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void refusesATokenEndpointRoleTheRealmDoesNotHave() {
+        assertThatThrownBy(() -> JitsiSettings.validate(Map.of(RoomTokenSettings.REQUIRED_ROLE, "starter"), REALM))
+                .hasMessageContaining("Token endpoint role \"starter\" does not exist");
+    }
+
+    @Test
     void refusesOverlongValues() {
         assertThatThrownBy(() -> JitsiSettings.parse(Map.of(AUDIENCE, "a".repeat(256))))
                 .hasMessageContaining("longer than 255");

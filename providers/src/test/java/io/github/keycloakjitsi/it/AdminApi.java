@@ -196,6 +196,71 @@ final class AdminApi {
         return idFromLocation(expect(call("POST", "/components", component), 201));
     }
 
+    /** The Jitsi Meet mapper of the shipped {@code jitsi} client: the token endpoint's settings. */
+    Map<String, Object> jitsiMapper() {
+        String clientId = client("jitsi").get("id").toString();
+        return Json.array(expect(call("GET", "/clients/" + clientId + "/protocol-mappers/models", null), 200).body()).stream()
+                .filter(m -> "oidc-jitsi-meet-mapper".equals(m.get("protocolMapper"))).findFirst().orElseThrow();
+    }
+
+    /**
+     * Runs {@code body} with the shipped mapper's settings changed as given (null removes a
+     * setting), then puts the settings back as they were.
+     */
+    @SuppressWarnings("unchecked")
+    void withJitsiSettings(Map<String, String> changes, ThrowingRunnable body) throws Exception {
+        String clientId = client("jitsi").get("id").toString();
+        Map<String, Object> mapper = jitsiMapper();
+        Map<String, String> original = new LinkedHashMap<>((Map<String, String>) mapper.get("config"));
+        Map<String, String> changed = new LinkedHashMap<>(original);
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                changed.remove(k);
+            } else {
+                changed.put(k, v);
+            }
+        });
+        String path = "/clients/" + clientId + "/protocol-mappers/models/" + mapper.get("id");
+        Map<String, Object> update = new LinkedHashMap<>(mapper);
+        update.put("config", changed);
+        expect(call("PUT", path, update), 204);
+        try {
+            body.run();
+        } finally {
+            update.put("config", original);
+            expect(call("PUT", path, update), 204);
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    void enableEvents() {
+        expect(call("PUT", "/events/config", Map.of("eventsEnabled", true, "eventsExpiration", 3600)), 204);
+    }
+
+    List<Map<String, Object>> events(String type) {
+        return Json.array(expect(call("GET", "/events?type=" + type + "&max=500", null), 200).body());
+    }
+
+    /** Another realm with a direct-grant client and one user, to get tokens that are not jitsi-realm's. */
+    String otherRealmToken() {
+        String realm = "other-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = Http.send(http, HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms"))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
+                        "realm", realm, "enabled", true,
+                        "clients", List.of(Map.of("clientId", "app", "publicClient", true, "directAccessGrantsEnabled", true)),
+                        "users", List.of(Map.of("username", "eve", "enabled", true, "firstName", "Eve", "lastName", "Other",
+                                "email", "eve@example.test", "emailVerified", true,
+                                "credentials", List.of(Map.of("type", "password", "value", "eve-password", "temporary", false)))))))).build());
+        expect(created, 201);
+        HttpResponse<String> token = Http.send(http, Http.postForm(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token",
+                Map.of("grant_type", "password", "client_id", "app", "username", "eve", "password", "eve-password")).build());
+        return (String) Json.object(expect(token, 200).body()).get("access_token");
+    }
+
     record TestUser(String id, String username, String password) {
     }
 }

@@ -87,19 +87,7 @@ final class JitsiWebClient {
         String nonce = randomUrlSafe(16);
         String state = jitsiState("weeklymeeting");
 
-        HttpResponse<String> loginPage = get(authorizeUrl(state, s256(verifier), nonce));
-        assertThat(loginPage.statusCode()).as("login page").isEqualTo(200);
-        Document page = Jsoup.parse(loginPage.body(), loginPage.uri().toString());
-        Element form = page.selectFirst("form#kc-form-login");
-        assertThat(form).as("login form in:\n" + loginPage.body()).isNotNull();
-
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (Element input : form.select("input[name]")) {
-            fields.put(input.attr("name"), input.val());
-        }
-        fields.put("username", username);
-        fields.put("password", password);
-        HttpResponse<String> submitted = Http.send(browser, Http.postForm(form.absUrl("action"), fields).build());
+        HttpResponse<String> submitted = submitLogin(get(authorizeUrl(state, s256(verifier), nonce)), username, password);
         assertThat(submitted.statusCode()).as("login answer: " + submitted.body()).isEqualTo(302);
 
         URI redirect = URI.create(submitted.headers().firstValue("Location").orElseThrow());
@@ -120,6 +108,21 @@ final class JitsiWebClient {
         assertThat(tokens.idToken()).as("sso.html needs id_token").isNotBlank();
         assertThat(ProsodyRules.payload(tokens.idToken()).get("nonce")).as("id token nonce").isEqualTo(nonce);
         return tokens;
+    }
+
+    /** Fills in and submits the realm's login form shown by {@code loginPage}; returns Keycloak's answer. */
+    HttpResponse<String> submitLogin(HttpResponse<String> loginPage, String username, String password) {
+        assertThat(loginPage.statusCode()).as("login page").isEqualTo(200);
+        Document page = Jsoup.parse(loginPage.body(), loginPage.uri().toString());
+        Element form = page.selectFirst("form#kc-form-login");
+        assertThat(form).as("login form in:\n" + loginPage.body()).isNotNull();
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Element input : form.select("input[name]")) {
+            fields.put(input.attr("name"), input.val());
+        }
+        fields.put("username", username);
+        fields.put("password", password);
+        return Http.send(browser, Http.postForm(form.absUrl("action"), fields).build());
     }
 
     /** sso.html's POST to https://{tokenService}/token, from the Jitsi page's origin. */

@@ -29,6 +29,8 @@ public final class KeycloakServer {
     public static final String JITSI_HOST = "meet.example.test";
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "it-admin-password";
+    /** The HS256 secret the tests keep in Keycloak's file vault, as ${vault.jitsi_secret}. */
+    public static final String VAULT_SECRET = "vault-kept-secret-0123456789abcdefghij";
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     private static KeycloakServer shared;
@@ -79,11 +81,24 @@ public final class KeycloakServer {
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("JITSI_HOST", JITSI_HOST);
+        env.put("KC_VAULT", "file");
+        env.put("KC_VAULT_DIR", vault(home.resolveSibling(name + "-vault")).toString());
         env.putAll(extraEnvironment);
         try {
             KeycloakServer server = new KeycloakServer(builder.start(), http, management, log);
             server.awaitReady();
             return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Keycloak's file vault: ${vault.jitsi_secret} of realm jitsi-realm is the file jitsi-realm_jitsi__secret. */
+    private static Path vault(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(REALM + "_jitsi__secret"), VAULT_SECRET);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

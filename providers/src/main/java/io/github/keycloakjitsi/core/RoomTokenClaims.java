@@ -1,0 +1,49 @@
+package io.github.keycloakjitsi.core;
+
+import java.util.Map;
+
+/**
+ * The claims of a room-scoped Jitsi token: everything but the signature. Built from the same
+ * {@link JitsiContext} the mapper writes, so both agree on moderator, features and user.
+ */
+public record RoomTokenClaims(
+        String issuer,
+        String audience,
+        String subject,
+        String room,
+        long issuedAt,
+        long notBefore,
+        long expiresAt,
+        boolean moderator,
+        Map<String, Object> context) {
+
+    /**
+     * Prosody checks {@code nbf} without leeway; starting validity a little before now keeps a
+     * Prosody whose clock runs slightly behind Keycloak's from refusing a fresh token.
+     */
+    static final long CLOCK_SKEW_SECONDS = 30;
+
+    /**
+     * @param now            current time, epoch seconds
+     * @param sessionEndsAt  when the caller's SSO session ends, epoch seconds: the token never outlives it
+     * @param realmIssuer    the realm's issuer URL, used when no issuer is configured
+     */
+    public static RoomTokenClaims of(RoomTokenSettings settings, JitsiContext context, RoomRequest request,
+                                     String realmIssuer, long now, long sessionEndsAt) {
+        long expiresAt = Math.min(now + settings.lifetimeSeconds(), sessionEndsAt);
+        return new RoomTokenClaims(
+                settings.issuer() != null ? settings.issuer() : realmIssuer,
+                settings.audience(),
+                settings.subjectFor(request.tenant()),
+                request.room(),
+                now,
+                now - CLOCK_SKEW_SECONDS,
+                expiresAt,
+                context.moderator(),
+                context.claim());
+    }
+
+    public long lifetimeSeconds() {
+        return expiresAt - issuedAt;
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.keycloakjitsi.resource;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.keycloak.TokenCategory;
+import org.keycloak.representations.JsonWebToken;
+
+/**
+ * What /join remembers while the user is at the login page: the room asked for, bound to the
+ * browser by a nonce also kept in a cookie. Signed with the realm's internal key (nobody outside
+ * Keycloak can make one), short-lived, and accepted once.
+ */
+public class JoinState extends JsonWebToken {
+
+    @JsonProperty("room")
+    private String room;
+
+    @JsonProperty("tenant")
+    private String tenant;
+
+    @JsonProperty("nonce")
+    private String nonce;
+
+    public JoinState() {
+    }
+
+    JoinState(String room, String tenant, String nonce) {
+        this.room = room;
+        this.tenant = tenant;
+        this.nonce = nonce;
+    }
+
+    public String getRoom() {
+        return room;
+    }
+
+    public String getTenant() {
+        return tenant;
+    }
+
+    public String getNonce() {
+        return nonce;
+    }
+
+    @Override
+    public TokenCategory getCategory() {
+        return TokenCategory.INTERNAL;
+    }
+}

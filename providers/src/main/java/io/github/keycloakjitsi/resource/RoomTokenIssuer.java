@@ -1,0 +1,108 @@
+package io.github.keycloakjitsi.resource;
+
+import io.github.keycloakjitsi.core.JitsiContext;
+import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.core.RoomRequest;
+import io.github.keycloakjitsi.core.RoomTokenClaims;
+import io.github.keycloakjitsi.core.RoomTokenSettings;
+import io.github.keycloakjitsi.mapper.KeycloakUserFacts;
+import org.keycloak.common.util.Time;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.SignatureProvider;
+import org.keycloak.jose.jws.JWSBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.SessionExpirationUtils;
+import org.keycloak.representations.JsonWebToken;
+import org.keycloak.services.Urls;
+import org.keycloak.vault.VaultStringSecret;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Signs room-scoped Jitsi tokens with Keycloak's own machinery: the realm's active RS256 key
+ * (its kid is in /certs) through Keycloak's signature provider, or HS256 with the shared secret,
+ * read through Keycloak's vault when it is a {@code ${vault.name}} reference.
+ */
+final class RoomTokenIssuer {
+
+    /** The admin's settings cannot produce a token (for instance a vault secret that is missing). */
+    static final class NotConfigured extends Exception {
+        NotConfigured(String message) {
+            super(message);
+        }
+    }
+
+    record Issued(String token, RoomTokenClaims claims) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    RoomTokenIssuer(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request) throws NotConfigured {
+        JitsiContext context = JitsiContext.of(settings, new KeycloakUserFacts(session, realm, userSession.getUser()));
+        String realmIssuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        RoomTokenClaims claims = RoomTokenClaims.of(settings.roomTokens(), context, request, realmIssuer,
+                Time.currentTime(), sessionEndsAt(userSession));
+
+        JsonWebToken jwt = new JsonWebToken()
+                .id(UUID.randomUUID().toString())
+                .issuer(claims.issuer())
+                .audience(claims.audience())
+                .subject(claims.subject())
+                .iat(claims.issuedAt())
+                .nbf(claims.notBefore())
+                .exp(claims.expiresAt());
+        jwt.setOtherClaims("room", claims.room());
+        jwt.setOtherClaims("context", claims.context());
+        return new Issued(sign(settings.roomTokens(), jwt), claims);
+    }
+
+    /** Prosody wants header typ exactly "JWT" and, in key mode, an RS* alg with a kid. */
+    private String sign(RoomTokenSettings settings, JsonWebToken jwt) throws NotConfigured {
+        JWSBuilder.EncodingBuilder jws = new JWSBuilder().type("JWT").jsonContent(jwt);
+        if (settings.algorithm() == RoomTokenSettings.Algorithm.HS256) {
+            return jws.hmac256(sharedSecret(settings.secret()));
+        }
+        SignatureProvider rs256 = session.getProvider(SignatureProvider.class, Algorithm.RS256);
+        if (rs256 == null || session.keys().getActiveKey(realm, org.keycloak.crypto.KeyUse.SIG, Algorithm.RS256) == null) {
+            throw new NotConfigured("The realm has no active RS256 key.");
+        }
+        return jws.sign(rs256.signer());
+    }
+
+    private byte[] sharedSecret(String configured) throws NotConfigured {
+        try (VaultStringSecret secret = session.vault().getStringSecret(configured)) {
+            String value = secret.get().orElse("");
+            if (value.length() < RoomTokenSettings.MIN_SECRET_LENGTH) {
+                throw new NotConfigured("The HS256 shared secret is missing from the vault or shorter than "
+                        + RoomTokenSettings.MIN_SECRET_LENGTH + " characters.");
+            }
+            return value.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The earliest of the SSO session's lifespan and idle ends, epoch seconds. */
+    private long sessionEndsAt(UserSessionModel userSession) {
+        boolean offline = userSession.isOffline();
+        long maxLifespan = SessionExpirationUtils.calculateUserSessionMaxLifespanTimestamp(
+                offline, userSession.isRememberMe(), userSession.getStarted() * 1000L, realm);
+        long idle = SessionExpirationUtils.calculateUserSessionIdleTimestamp(
+                offline, userSession.isRememberMe(), userSession.getLastSessionRefresh() * 1000L, realm);
+        long end = Long.MAX_VALUE;
+        if (maxLifespan > 0) {
+            end = Math.min(end, maxLifespan / 1000);
+        }
+        if (idle > 0) {
+            end = Math.min(end, idle / 1000);
+        }
+        return end;
+    }
+}

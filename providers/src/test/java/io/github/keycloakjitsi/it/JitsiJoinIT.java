@@ -1,0 +1,144 @@
+package io.github.keycloakjitsi.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+
+import static io.github.keycloakjitsi.it.JitsiTokenEndpointIT.MEETING_BASE;
+import static io.github.keycloakjitsi.it.KeycloakServer.JITSI_HOST;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * GET /jitsi/join?room= as docker-jitsi-meet's TOKEN_AUTH_URL uses it: through the realm's login
+ * page when needed, then to the meeting with ?jwt=, only ever under the configured Jitsi URL.
+ */
+class JitsiJoinIT {
+
+    private static KeycloakServer server;
+    private static AdminApi admin;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.shared();
+        admin = new AdminApi(server);
+    }
+
+    private static String joinUrl(String query) {
+        return server.realmUrl() + "/jitsi/join?" + query;
+    }
+
+    private static String location(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        return response.headers().firstValue("Location").orElseThrow();
+    }
+
+    private static String jwtOf(String meetingUrl) {
+        return Http.query(URI.create(meetingUrl)).get("jwt");
+    }
+
+    /** Anonymous browser: join -> login page -> callback -> meeting. Returns the browser and the callback URL used. */
+    private static String[] joinThroughLogin(JitsiWebClient browser, AdminApi.TestUser user, String query) {
+        String toLogin = location(browser.get(joinUrl(query)));
+        assertThat(toLogin).startsWith(server.oidcUrl() + "/auth?").contains("client_id=jitsi-join");
+        String toCallback = location(browser.submitLogin(browser.get(toLogin), user.username(), user.password()));
+        assertThat(toCallback).startsWith(server.realmUrl() + "/jitsi/join/callback?");
+        String toMeeting = location(browser.get(toCallback));
+        return new String[]{toMeeting, toCallback};
+    }
+
+    @Test
+    void anAnonymousUserLogsInAndLandsInTheMeeting() throws Exception {
+        AdminApi.TestUser user = admin.newUser("joiner");
+        admin.grantRealmRole(user.id(), "jitsi-moderator");
+        JitsiWebClient browser = new JitsiWebClient(server);
+
+        String meeting = joinThroughLogin(browser, user, "room=Team%20Sync")[0];
+
+        assertThat(meeting).startsWith(MEETING_BASE + "team%20sync?jwt=");
+        ProsodyRules prosody = JitsiTokenEndpointIT.roomProsody(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        Map<String, Object> claims = prosody.verify(jwtOf(meeting));
+        assertThat(claims).containsEntry("room", "team%20sync").containsEntry("sub", JITSI_HOST);
+        assertThat(ProsodyRules.isOwner(claims)).isTrue();
+
+        // Now signed in: the next join goes straight to the meeting.
+        String again = location(browser.get(joinUrl("room=Other&tenant=acme")));
+        assertThat(again).startsWith(MEETING_BASE + "acme/other?jwt=");
+        assertThat(prosody.verify(jwtOf(again))).containsEntry("sub", "acme").containsEntry("room", "other");
+    }
+
+    @Test
+    void theCallbackCannotBeReplayed() {
+        AdminApi.TestUser user = admin.newUser("replay");
+        JitsiWebClient browser = new JitsiWebClient(server);
+        String callback = joinThroughLogin(browser, user, "room=once")[1];
+
+        HttpResponse<String> replay = browser.get(callback);
+
+        JitsiTokenRefusalsIT.assertRefused(replay, 400, "invalid_state");
+    }
+
+    @Test
+    void theCallbackIsBoundToTheBrowserThatStartedTheJoin() {
+        AdminApi.TestUser victim = admin.newUser("victim");
+        JitsiWebClient attacker = new JitsiWebClient(server);
+        String toLogin = location(attacker.get(joinUrl("room=trap")));
+        String callback = location(attacker.submitLogin(attacker.get(toLogin), victim.username(), victim.password()));
+
+        // Another browser (no join cookie) following the same callback link gets nothing.
+        JitsiWebClient other = new JitsiWebClient(server);
+        AdminApi.TestUser otherUser = admin.newUser("other");
+        other.login(otherUser.username(), otherUser.password());
+        JitsiTokenRefusalsIT.assertRefused(other.get(callback), 400, "invalid_state");
+    }
+
+    @Test
+    void aForgedOrMissingStateIsRefused() {
+        JitsiWebClient browser = new JitsiWebClient(server);
+        JitsiTokenRefusalsIT.assertRefused(browser.get(server.realmUrl() + "/jitsi/join/callback?code=x"), 400, "invalid_state");
+        JitsiTokenRefusalsIT.assertRefused(browser.get(server.realmUrl() + "/jitsi/join/callback?state=eyJhbGciOiJIUzI1NiJ9.e30.AAAA&code=x"), 400, "invalid_state");
+        JitsiTokenRefusalsIT.assertRefused(browser.get(server.realmUrl() + "/jitsi/join/callback?error=access_denied"), 400, "login_failed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            room=%2F%2Fevil.example%2Fx                  | invalid_room
+            room=https%3A%2F%2Fevil.example              | invalid_room
+            room=..%2F..%2Fadmin                         | invalid_room
+            room=r&tenant=evil.example%2F                | invalid_tenant
+            room=r&tenant=%2F%2Fevil.example             | invalid_tenant
+            room=r&tenant=..                             | invalid_tenant
+            room=                                        | invalid_room
+            tenant=acme                                  | invalid_room
+            room=a&room=b                                | invalid_request
+            room=*                                       | wildcard_not_allowed
+            """)
+    void inputThatWouldSteerTheRedirectIsRefused(String query, String error) {
+        AdminApi.TestUser user = admin.newUser("steer");
+        JitsiWebClient browser = new JitsiWebClient(server);
+        browser.login(user.username(), user.password());
+        HttpResponse<String> response = browser.get(joinUrl(query));
+        assertThat(response.statusCode()).isIn(400, 403);
+        assertThat(response.headers().firstValue("Location")).isEmpty();
+        assertThat(Json.object(response.body())).containsEntry("error", error);
+    }
+
+    @Test
+    void whateverTheRoomContainsTheRedirectStaysOnTheJitsiHost() {
+        AdminApi.TestUser user = admin.newUser("host");
+        JitsiWebClient browser = new JitsiWebClient(server);
+        browser.login(user.username(), user.password());
+        for (String room : Set.of("%40evil.example", "evil.example%3A443", "%5Bfoo%5D", "x%3Fjwt%3Dforged%23", "Caf%C3%A9")) {
+            String location = location(browser.get(joinUrl("room=" + room)));
+            URI uri = URI.create(location);
+            assertThat(uri.getScheme() + "://" + uri.getHost() + "/").isEqualTo(MEETING_BASE);
+            assertThat(uri.getRawPath()).as("one path segment").startsWith("/").matches("/[^/]+");
+            assertThat(Http.query(uri)).containsOnlyKeys("jwt");
+        }
+    }
+}

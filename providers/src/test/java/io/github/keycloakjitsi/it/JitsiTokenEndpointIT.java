@@ -1,0 +1,220 @@
+package io.github.keycloakjitsi.it;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.github.keycloakjitsi.it.KeycloakServer.JITSI_HOST;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * /realms/jitsi-realm/jitsi against a real Keycloak: room tokens checked by the independent
+ * verifier with Prosody's rules (room required, domain verification on) via /certs, via the
+ * asap_key_server .pem endpoint, and with HS256; the TOKEN_AUTH_URL join flow; discovery; events.
+ */
+class JitsiTokenEndpointIT {
+
+    static final String MEETING_BASE = "https://" + JITSI_HOST + "/";
+    private static KeycloakServer server;
+    private static AdminApi admin;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.shared();
+        admin = new AdminApi(server);
+    }
+
+    /** Prosody for room tokens: issuer = the realm, aud jitsi, room required, keys from /certs. */
+    static ProsodyRules roomProsody(JWKSet keys) {
+        return ProsodyRules.withKeys(new ProsodyRules.Settings(Set.of(KeycloakServer.shared().realmUrl()), Set.of("jitsi"), true, "RS256"), keys);
+    }
+
+    static HttpResponse<String> requestToken(String accessToken, Map<String, String> form) {
+        HttpRequest.Builder request = Http.postForm(KeycloakServer.shared().realmUrl() + "/jitsi/token", form);
+        if (accessToken != null) {
+            request.header("Authorization", "Bearer " + accessToken);
+        }
+        return Http.send(HttpClient.newHttpClient(), request.build());
+    }
+
+    private static String accessToken(AdminApi.TestUser user) {
+        return new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
+    }
+
+    @Test
+    void issuesARoomTokenProsodyAcceptsForThatRoomOnly() throws Exception {
+        AdminApi.TestUser user = admin.newUser("roomhost");
+        admin.grantRealmRole(user.id(), "jitsi-moderator");
+        String keycloakToken = accessToken(user);
+
+        HttpResponse<String> response = requestToken(keycloakToken, Map.of("room", "Café"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+        Map<String, Object> body = Json.object(response.body());
+        assertThat(body).containsOnlyKeys("token", "room", "tenant", "expires_in", "moderator", "url")
+                .containsEntry("room", "caf%c3%a9").containsEntry("tenant", "").containsEntry("moderator", true);
+        String token = (String) body.get("token");
+        assertThat(body.get("url")).isEqualTo(MEETING_BASE + "caf%c3%a9?jwt=" + token);
+
+        JWKSet certs = ProsodyRules.fetchJwks(server.oidcUrl() + "/certs");
+        Map<String, Object> claims = roomProsody(certs).verify(token);
+        assertThat(SignedJWT.parse(token).getHeader().toJSONObject()).containsEntry("typ", "JWT").containsEntry("alg", "RS256");
+        assertThat(certs.getKeyByKeyId(SignedJWT.parse(token).getHeader().getKeyID())).as("kid listed in /certs").isNotNull();
+        assertThat(claims).containsEntry("iss", server.realmUrl()).containsEntry("aud", "jitsi")
+                .containsEntry("sub", JITSI_HOST).containsEntry("room", "caf%c3%a9").containsKeys("iat", "nbf", "exp", "jti");
+        assertThat(roomProsody(certs).allowsRoom(claims, "caf%c3%a9", JITSI_HOST, null)).isTrue();
+        assertThat(roomProsody(certs).allowsRoom(claims, "another", JITSI_HOST, null)).isFalse();
+        assertThat(ProsodyRules.isOwner(claims)).isTrue();
+
+        long lifetime = ((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue();
+        assertThat(((Number) body.get("expires_in")).longValue()).isEqualTo(lifetime);
+        Map<String, Object> realm = Json.object(admin.call("GET", "", null).body());
+        assertThat(lifetime).as("capped by the SSO session idle time").isLessThanOrEqualTo(((Number) realm.get("ssoSessionIdleTimeout")).longValue())
+                .isLessThanOrEqualTo(3600).isPositive();
+
+        assertThat(claims.get("context")).as("same context as the mapper puts in Keycloak's own token")
+                .isEqualTo(ProsodyRules.payload(keycloakToken).get("context"));
+    }
+
+    @Test
+    void aTenantBecomesTheSubjectAndThePath() throws Exception {
+        AdminApi.TestUser user = admin.newUser("tenant");
+        HttpResponse<String> response = requestToken(accessToken(user), Map.of("room", "Weekly", "tenant", "Acme"));
+        Map<String, Object> body = Json.object(response.body());
+        assertThat(body).containsEntry("tenant", "acme").containsEntry("moderator", false);
+        assertThat((String) body.get("url")).startsWith(MEETING_BASE + "acme/weekly?jwt=");
+        ProsodyRules prosody = roomProsody(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        Map<String, Object> claims = prosody.verify((String) body.get("token"));
+        assertThat(claims).containsEntry("sub", "acme");
+        assertThat(prosody.allowsRoom(claims, "weekly", JITSI_HOST, "acme")).isTrue();
+        assertThat(prosody.allowsRoom(claims, "weekly", JITSI_HOST, "other")).isFalse();
+    }
+
+    @Test
+    void thePemKeyServerServesTheSigningKey() throws Exception {
+        String token = (String) Json.object(requestToken(accessToken(admin.newUser("pem")), Map.of("room", "pem")).body()).get("token");
+        String kid = SignedJWT.parse(token).getHeader().getKeyID();
+        String name = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(kid.getBytes(StandardCharsets.UTF_8)));
+
+        HttpResponse<String> pem = new JitsiWebClient(server).get(server.realmUrl() + "/jitsi/keys/" + name + ".pem");
+
+        assertThat(pem.statusCode()).isEqualTo(200);
+        assertThat(pem.body()).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
+        // asap_key_server mode: Prosody fetches exactly this key for the token's kid.
+        JWKSet fromPem = new JWKSet(new RSAKey.Builder(publicKey(pem.body())).keyID(kid).build());
+        assertThat(roomProsody(fromPem).verify(token)).containsEntry("room", "pem");
+
+        assertThat(new JitsiWebClient(server).get(server.realmUrl() + "/jitsi/keys/" + "0".repeat(64) + ".pem").statusCode()).isEqualTo(404);
+        assertThat(new JitsiWebClient(server).get(server.realmUrl() + "/jitsi/keys/" + kid + ".pem").statusCode()).isEqualTo(404);
+        assertThat(new JitsiWebClient(server).get(server.realmUrl() + "/jitsi/keys/..%2F..%2Fcerts").statusCode()).isEqualTo(404);
+    }
+
+    static RSAPublicKey publicKey(String pem) throws Exception {
+        String base64 = pem.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "").replaceAll("\\s", "");
+        return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+    }
+
+    @Test
+    void hs256WithASecretFromTheVaultOrTheSettings() throws Exception {
+        String accessToken = accessToken(admin.newUser("hmac"));
+        ProsodyRules.Settings appSecretMode = new ProsodyRules.Settings(Set.of("my_app_id"), Set.of("my_app_id"), true, "HS256");
+        admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", "${vault.jitsi_secret}",
+                "jitsi.token.issuer", "my_app_id", "jitsi.token.audience", "my_app_id"), () -> {
+            String token = (String) Json.object(requestToken(accessToken, Map.of("room", "hmac")).body()).get("token");
+            assertThat(SignedJWT.parse(token).getHeader().toJSONObject()).containsEntry("alg", "HS256").containsEntry("typ", "JWT");
+            Map<String, Object> claims = ProsodyRules.withSecret(appSecretMode, KeycloakServer.VAULT_SECRET.getBytes(StandardCharsets.UTF_8)).verify(token);
+            assertThat(claims).containsEntry("room", "hmac").containsEntry("iss", "my_app_id");
+        });
+        String literal = "literal-secret-0123456789-abcdefghijkl";
+        admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", literal,
+                "jitsi.token.issuer", "my_app_id", "jitsi.token.audience", "my_app_id"), () -> {
+            String token = (String) Json.object(requestToken(accessToken, Map.of("room", "hmac")).body()).get("token");
+            assertThat(ProsodyRules.withSecret(appSecretMode, literal.getBytes(StandardCharsets.UTF_8)).verify(token)).containsEntry("room", "hmac");
+        });
+        admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", "${vault.missing_secret}"), () -> {
+            HttpResponse<String> response = requestToken(accessToken, Map.of("room", "hmac"));
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(Json.object(response.body())).containsEntry("error", "not_configured").doesNotContainKey("token");
+        });
+    }
+
+    @Test
+    void discoveryDescribesThisRealm() {
+        HttpResponse<String> response = new JitsiWebClient(server).get(server.realmUrl() + "/jitsi");
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, Object> doc = Json.object(response.body());
+        assertThat(doc).containsEntry("issuer", server.realmUrl()).containsEntry("audience", "jitsi")
+                .containsEntry("jwks_uri", server.oidcUrl() + "/certs")
+                .containsEntry("asap_key_server", server.realmUrl() + "/jitsi/keys")
+                .containsEntry("token_endpoint", server.realmUrl() + "/jitsi/token")
+                .containsEntry("join_endpoint", server.realmUrl() + "/jitsi/join")
+                .containsEntry("jitsi_url", "https://" + JITSI_HOST);
+        assertThat((String) doc.get("prosody")).contains("asap_key_server = \"" + server.realmUrl() + "/jitsi/keys\"")
+                .contains("asap_accepted_issuers = { \"" + server.realmUrl() + "\" }")
+                .contains("asap_accepted_audiences = { \"jitsi\" }")
+                .contains("VirtualHost \"" + JITSI_HOST + "\"")
+                .contains("wait_for_host_disable_auto_owners = true");
+        assertThat((String) doc.get("config_js")).contains(server.realmUrl() + "/jitsi/join?room={room}");
+    }
+
+    @Test
+    void corsForTheCallingClientsOrigins() {
+        String accessToken = accessToken(admin.newUser("cors"));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> preflight = Http.send(http, HttpRequest.newBuilder(URI.create(server.realmUrl() + "/jitsi/token"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", JitsiWebClient.ORIGIN).header("Access-Control-Request-Method", "POST").build());
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(JitsiWebClient.ORIGIN);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
+
+        HttpResponse<String> allowed = Http.send(http, Http.postForm(server.realmUrl() + "/jitsi/token", Map.of("room", "x"))
+                .header("Authorization", "Bearer " + accessToken).header("Origin", JitsiWebClient.ORIGIN).build());
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(JitsiWebClient.ORIGIN);
+
+        HttpResponse<String> foreign = Http.send(http, Http.postForm(server.realmUrl() + "/jitsi/token", Map.of("room", "x"))
+                .header("Authorization", "Bearer " + accessToken).header("Origin", "https://evil.example").build());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).doesNotContain("eyJ");
+        assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    void eventsRecordTokensAndRefusals() {
+        admin.enableEvents();
+        AdminApi.TestUser user = admin.newUser("events");
+        admin.grantRealmRole(user.id(), "jitsi-moderator");
+        String accessToken = accessToken(user);
+        assertThat(requestToken(accessToken, Map.of("room", "EventRoom")).statusCode()).isEqualTo(200);
+        assertThat(requestToken(accessToken, Map.of("room", "../x")).statusCode()).isEqualTo(400);
+
+        assertThat(admin.events("TOKEN_EXCHANGE")).anySatisfy(e -> {
+            assertThat(e).containsEntry("userId", user.id());
+            assertThat((Map<String, Object>) e.get("details")).containsEntry("jitsi_room", "eventroom")
+                    .containsEntry("jitsi_moderator", "true").containsEntry("jitsi_endpoint", "token");
+        });
+        assertThat(admin.events("TOKEN_EXCHANGE_ERROR")).anySatisfy(e -> {
+            assertThat(e).containsEntry("error", "invalid_room");
+            assertThat((Map<String, Object>) e.get("details")).containsEntry("jitsi_room", "../x").containsKey("reason");
+        });
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.keycloakjitsi.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.github.keycloakjitsi.it.JitsiTokenEndpointIT.requestToken;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** POST /jitsi/token refusals: each with its status and JSON error, and never a token. */
+class JitsiTokenRefusalsIT {
+
+    private static KeycloakServer server;
+    private static AdminApi admin;
+    private static String accessToken;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.shared();
+        admin = new AdminApi(server);
+        AdminApi.TestUser user = admin.newUser("refused");
+        accessToken = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
+    }
+
+    static void assertRefused(HttpResponse<String> response, int status, String error) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.body()).doesNotContain("eyJ");
+        Map<String, Object> body = Json.object(response.body());
+        assertThat(body).containsEntry("error", error).containsKey("error_description").doesNotContainKey("token");
+    }
+
+    @Test
+    void withoutABearerToken() {
+        assertRefused(requestToken(null, Map.of("room", "r")), 401, "invalid_token");
+    }
+
+    @Test
+    void withAGarbledToken() {
+        assertRefused(requestToken("not.a.token", Map.of("room", "r")), 401, "invalid_token");
+        String[] parts = accessToken.split("\\.");
+        assertRefused(requestToken(parts[0] + "." + parts[1] + ".AAAA" + parts[2].substring(4), Map.of("room", "r")), 401, "invalid_token");
+    }
+
+    @Test
+    void withAnotherRealmsToken() {
+        assertRefused(requestToken(admin.otherRealmToken(), Map.of("room", "r")), 401, "invalid_token");
+    }
+
+    @Test
+    void withAnExpiredToken() throws Exception {
+        String clientId = "jitsi-shortlived-" + UUID.randomUUID().toString().substring(0, 6);
+        String id = admin.createJitsiClientCopyWithoutJitsiMapper(clientId);
+        Map<String, Object> client = admin.client(clientId);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attributes = new HashMap<>((Map<String, Object>) client.get("attributes"));
+        attributes.put("access.token.lifespan", "2");
+        client.put("attributes", attributes);
+        assertThat(admin.call("PUT", "/clients/" + id, client).statusCode()).isEqualTo(204);
+        AdminApi.TestUser user = admin.newUser("expired");
+        String shortLived = new JitsiWebClient(server, clientId).login(user.username(), user.password()).accessToken();
+        long exp = ((Number) ProsodyRules.payload(shortLived).get("exp")).longValue();
+        Thread.sleep(Math.max(0, (exp + 1) * 1000 - System.currentTimeMillis()));
+        assertRefused(requestToken(shortLived, Map.of("room", "r")), 401, "invalid_token");
+    }
+
+    @Test
+    void forADisabledUser() {
+        AdminApi.TestUser user = admin.newUser("disabled");
+        String token = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
+        admin.updateUser(user.id(), Map.of("enabled", false));
+        HttpResponse<String> response = requestToken(token, Map.of("room", "r"));
+        assertThat(response.statusCode()).isIn(401, 403);
+        assertThat(response.body()).doesNotContain("eyJ");
+        assertThat(Json.object(response.body()).get("error")).isIn("invalid_token", "access_denied");
+    }
+
+    @Test
+    void withoutTheRequiredRole() throws Exception {
+        AdminApi.TestUser starter = admin.newUser("starter");
+        admin.grantRealmRole(starter.id(), "jitsi-moderator");
+        String starterToken = new JitsiWebClient(server).login(starter.username(), starter.password()).accessToken();
+        admin.withJitsiSettings(Map.of("jitsi.token.required-role", "jitsi-moderator"), () -> {
+            assertRefused(requestToken(accessToken, Map.of("room", "r")), 403, "access_denied");
+            assertThat(requestToken(starterToken, Map.of("room", "r")).statusCode()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void forEveryRoomUnlessAllowed() throws Exception {
+        assertRefused(requestToken(accessToken, Map.of("room", "*")), 403, "wildcard_not_allowed");
+        admin.withJitsiSettings(Map.of("jitsi.token.wildcard", "true"), () -> {
+            HttpResponse<String> response = requestToken(accessToken, Map.of("room", "*"));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(Json.object(response.body())).containsEntry("room", "*");
+        });
+    }
+
+    @ParameterizedTest(name = "room [{0}]")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            ``                  | invalid_room
+            `   `               | invalid_room
+            ../                 | invalid_room
+            ../../admin         | invalid_room
+            a/b                 | invalid_room
+            ..%2f               | invalid_room
+            %2e%2e              | invalid_room
+            `line\nbreak`       | invalid_room
+            `soh\u0001byte`     | invalid_room
+            `del\u007fbyte`     | invalid_room
+            `ls\u2028sep`       | invalid_room
+            `tab\tin`           | invalid_room
+            ?#@                 | invalid_room
+            """)
+    void forRoomsThatAreNotOneUsableName(String room, String error) {
+        assertRefused(requestToken(accessToken, Map.of("room", room)), 400, error);
+    }
+
+    @Test
+    void aNulByteNeverReachesAToken() {
+        // Keycloak's form decoding drops NUL before the endpoint sees the room: no token carries one.
+        HttpResponse<String> response = Http.send(java.net.http.HttpClient.newHttpClient(), java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.realmUrl() + "/jitsi/token"))
+                .header("Authorization", "Bearer " + accessToken)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("room=nul%00byte")).build());
+        if (response.statusCode() == 200) {
+            assertThat(Json.object(response.body()).get("room")).isEqualTo("nulbyte");
+            assertThat((String) ProsodyRules.payload((String) Json.object(response.body()).get("token")).get("room")).doesNotContain("\u0000", "%00");
+        } else {
+            assertRefused(response, 400, "invalid_room");
+        }
+    }
+
+    @Test
+    void forARoomOverJitsisLength() {
+        assertRefused(requestToken(accessToken, Map.of("room", "r".repeat(1024))), 400, "invalid_room");
+        assertThat(requestToken(accessToken, Map.of("room", "r".repeat(1023))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void withoutARoomOrWithTwo() {
+        assertRefused(requestToken(accessToken, Map.of()), 400, "invalid_room");
+        HttpResponse<String> twice = Http.send(java.net.http.HttpClient.newHttpClient(), java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(server.realmUrl() + "/jitsi/token"))
+                .header("Authorization", "Bearer " + accessToken)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("room=a&room=b")).build());
+        assertRefused(twice, 400, "invalid_request");
+    }
+
+    @ParameterizedTest(name = "tenant [{0}]")
+    @CsvSource(delimiter = '|', textBlock = """
+            evil.example/
+            ../evil
+            //evil.example
+            https://evil.example
+            a b
+            """)
+    void forTenantsThatWouldLeaveTheJitsiUrl(String tenant) {
+        assertRefused(requestToken(accessToken, Map.of("room", "r", "tenant", tenant)), 400, "invalid_tenant");
+    }
+}
