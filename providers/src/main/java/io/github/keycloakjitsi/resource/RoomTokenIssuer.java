@@ -8,6 +8,8 @@ import io.github.keycloakjitsi.core.RoomTokenSettings;
 import io.github.keycloakjitsi.mapper.KeycloakUserFacts;
 import org.keycloak.common.util.Time;
 import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.KeyUse;
+import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.crypto.SignatureProvider;
 import org.keycloak.jose.jws.JWSBuilder;
 import org.keycloak.models.KeycloakSession;
@@ -71,11 +73,11 @@ final class RoomTokenIssuer {
         if (settings.algorithm() == RoomTokenSettings.Algorithm.HS256) {
             return jws.hmac256(sharedSecret(settings.secret()));
         }
-        SignatureProvider rs256 = session.getProvider(SignatureProvider.class, Algorithm.RS256);
-        if (rs256 == null || session.keys().getActiveKey(realm, org.keycloak.crypto.KeyUse.SIG, Algorithm.RS256) == null) {
+        KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.RS256);
+        if (key == null) {
             throw new NotConfigured("The realm has no active RS256 key.");
         }
-        return jws.sign(rs256.signer());
+        return jws.sign(session.getProvider(SignatureProvider.class, Algorithm.RS256).signer(key));
     }
 
     private byte[] sharedSecret(String configured) throws NotConfigured {
