@@ -28,7 +28,7 @@ final class AdminApi {
     private String token() {
         HttpResponse<String> response = Http.send(http, Http.postForm(server.baseUrl() + "/realms/master/protocol/openid-connect/token",
                 Map.of("grant_type", "password", "client_id", "admin-cli",
-                        "username", KeycloakServer.ADMIN_USER, "password", KeycloakServer.ADMIN_PASSWORD)).build());
+                        "username", KeycloakServer.ADMIN_USER, "password", server.adminPassword())).build());
         expect(response, 200);
         return (String) Json.object(response.body()).get("access_token");
     }

@@ -34,6 +34,9 @@ final class JitsiWebClient {
 
     private final KeycloakServer server;
     private final String clientId;
+    private final String origin;
+    private final String redirectUri;
+    private final String postLogoutUri;
     private final HttpClient browser = HttpClient.newBuilder()
             .cookieHandler(new BrowserCookies())
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -42,6 +45,9 @@ final class JitsiWebClient {
     JitsiWebClient(KeycloakServer server, String clientId) {
         this.server = server;
         this.clientId = clientId;
+        this.origin = "https://" + server.jitsiHost();
+        this.redirectUri = origin + "/static/sso.html";
+        this.postLogoutUri = origin + "/static/logout.html";
     }
 
     JitsiWebClient(KeycloakServer server) {
@@ -76,7 +82,7 @@ final class JitsiWebClient {
     String authorizeUrl(String state, String codeChallenge, String nonce) {
         return server.oidcUrl() + "/auth?client_id=" + clientId + "&response_type=code&scope=openid"
                 + "&state=" + Http.encode(state)
-                + "&redirect_uri=" + REDIRECT_URI
+                + "&redirect_uri=" + redirectUri
                 + "&code_challenge=" + codeChallenge + "&code_challenge_method=S256"
                 + "&nonce=" + nonce;
     }
@@ -91,10 +97,10 @@ final class JitsiWebClient {
         assertThat(submitted.statusCode()).as("login answer: " + submitted.body()).isEqualTo(302);
 
         URI redirect = URI.create(submitted.headers().firstValue("Location").orElseThrow());
-        assertThat(redirect.toString()).startsWith(REDIRECT_URI + "?");
+        assertThat(redirect.toString()).startsWith(redirectUri + "?");
         Map<String, String> params = Http.query(redirect);
         assertThat(params.get("state")).as("state comes back unchanged").isEqualTo(state);
-        assertThat(params.get("iss")).isEqualTo(server.realmUrl());
+        assertThat(params.get("iss")).isEqualTo(server.issuer());
         String code = params.get("code");
         assertThat(code).isNotBlank();
 
@@ -103,7 +109,7 @@ final class JitsiWebClient {
                 "code", code,
                 "code_verifier", verifier,
                 "client_id", clientId,
-                "redirect_uri", REDIRECT_URI));
+                "redirect_uri", redirectUri));
         assertThat(tokens.accessToken()).as("sso.html needs access_token").isNotBlank();
         assertThat(tokens.idToken()).as("sso.html needs id_token").isNotBlank();
         assertThat(ProsodyRules.payload(tokens.idToken()).get("nonce")).as("id token nonce").isEqualTo(nonce);
@@ -122,13 +128,12 @@ final class JitsiWebClient {
         }
         fields.put("username", username);
         fields.put("password", password);
-        return Http.send(browser, Http.postForm(form.absUrl("action"), fields).build());
+        return send(Http.postForm(form.absUrl("action"), fields));
     }
 
     /** sso.html's POST to https://{tokenService}/token, from the Jitsi page's origin. */
     Tokens token(Map<String, String> form) {
-        HttpResponse<String> response = Http.send(browser, Http.postForm(server.oidcUrl() + "/token", form)
-                .header("Origin", ORIGIN).build());
+        HttpResponse<String> response = send(Http.postForm(server.oidcUrl() + "/token", form).header("Origin", origin));
         assertThat(response.statusCode()).as("/token: " + response.body()).isEqualTo(200);
         Map<String, Object> body = Json.object(response.body());
         return new Tokens((String) body.get("access_token"), (String) body.get("id_token"), (String) body.get("refresh_token"),
@@ -141,23 +146,37 @@ final class JitsiWebClient {
 
     /** The refresh grant's raw answer, for checking a refusal. */
     HttpResponse<String> refreshRaw(String refreshToken) {
-        return Http.send(browser, Http.postForm(server.oidcUrl() + "/token",
+        return send(Http.postForm(server.oidcUrl() + "/token",
                 Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId))
-                .header("Origin", ORIGIN).build());
+                .header("Origin", origin));
     }
 
     /** config.tokenLogoutUrl + id_token_hint, as Jitsi's hidden logout iframe loads it. */
     HttpResponse<String> logout(String idToken) {
-        return get(server.oidcUrl() + "/logout?post_logout_redirect_uri=" + Http.encode(POST_LOGOUT_URI)
+        return get(server.oidcUrl() + "/logout?post_logout_redirect_uri=" + Http.encode(postLogoutUri)
                 + "&id_token_hint=" + idToken);
     }
 
     HttpResponse<String> userInfo(String accessToken) {
-        return Http.send(browser, HttpRequest.newBuilder(URI.create(server.oidcUrl() + "/userinfo"))
-                .header("Authorization", "Bearer " + accessToken).build());
+        return send(HttpRequest.newBuilder(URI.create(server.oidcUrl() + "/userinfo"))
+                .header("Authorization", "Bearer " + accessToken));
     }
 
     HttpResponse<String> get(String url) {
-        return Http.send(browser, HttpRequest.newBuilder(URI.create(url)).build());
+        return send(HttpRequest.newBuilder(URI.create(url)));
+    }
+
+    /** Sends like a browser: URLs under the realm's frontend URL go through the "proxy" to the server. */
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpRequest built = request.build();
+        String[] proxied = server.proxied(built.uri().toString());
+        if (proxied != null) {
+            built = HttpRequest.newBuilder(built, (name, value) -> true)
+                    .uri(URI.create(proxied[0]))
+                    .header("X-Forwarded-Proto", proxied[1])
+                    .header("X-Forwarded-Host", proxied[2])
+                    .build();
+        }
+        return Http.send(browser, built);
     }
 }

@@ -39,12 +39,20 @@ public final class KeycloakServer {
     private final int httpPort;
     private final int managementPort;
     private final Path log;
+    private final String jitsiHost;
+    /** The realm's frontend URL (Keycloak behind Jitsi's nginx), or null when Keycloak is reached directly. */
+    private final String frontendUrl;
+    private final String adminPassword;
 
-    private KeycloakServer(Process process, int httpPort, int managementPort, Path log) {
+    private KeycloakServer(Process process, int httpPort, int managementPort, Path log, String jitsiHost, String frontendUrl,
+                           String adminPassword) {
         this.process = process;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.log = log;
+        this.jitsiHost = jitsiHost;
+        this.frontendUrl = frontendUrl;
+        this.adminPassword = adminPassword;
     }
 
     public static synchronized KeycloakServer shared() {
@@ -84,13 +92,49 @@ public final class KeycloakServer {
         env.put("KC_VAULT", "file");
         env.put("KC_VAULT_DIR", vault(home.resolveSibling(name + "-vault")).toString());
         env.putAll(extraEnvironment);
+        return launch(builder, http, management, log, env.get("JITSI_HOST"), null);
+    }
+
+    /**
+     * Starts the Keycloak process {@code builder} describes, listening on the given loopback ports,
+     * and waits until it is ready.
+     */
+    static KeycloakServer launch(ProcessBuilder builder, int http, int management, Path log, String jitsiHost, String frontendUrl) {
         try {
-            KeycloakServer server = new KeycloakServer(builder.start(), http, management, log);
+            KeycloakServer server = new KeycloakServer(builder.start(), http, management, log, jitsiHost, frontendUrl,
+                    builder.environment().get("KC_BOOTSTRAP_ADMIN_PASSWORD"));
             server.awaitReady();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The password of the bootstrap admin the server was started with. */
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** The Jitsi host the realm was imported with. */
+    public String jitsiHost() {
+        return jitsiHost;
+    }
+
+    /** The realm's issuer as Jitsi and browsers see it. */
+    public String issuer() {
+        return (frontendUrl != null ? frontendUrl : baseUrl()) + "/realms/" + REALM;
+    }
+
+    /**
+     * Where a request for {@code uri} really goes: a URL under the frontend URL is sent to this
+     * server with X-Forwarded headers, as Jitsi's nginx does; returns null for any other URL.
+     */
+    String[] proxied(String uri) {
+        if (frontendUrl == null || !uri.startsWith(frontendUrl + "/")) {
+            return null;
+        }
+        URI front = URI.create(frontendUrl);
+        return new String[]{baseUrl() + uri.substring(frontendUrl.length()), front.getScheme(), front.getAuthority()};
     }
 
     /** Keycloak's file vault: ${vault.jitsi_secret} of realm jitsi-realm is the file jitsi-realm_jitsi__secret. */
@@ -166,7 +210,7 @@ public final class KeycloakServer {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -183,7 +227,7 @@ public final class KeycloakServer {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,0 +1,114 @@
+package io.github.keycloakjitsi.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The image's steps without a Docker engine: the Maven Central distribution gets what the
+ * Dockerfile copies (provider jar, themes/, realm export), runs the Dockerfile's {@code kc.sh build},
+ * then starts with the Dockerfile's command and the environment of docker-compose.yml (as
+ * {@code docker-compose config} resolves it with .env.example), behind a stand-in for Jitsi's
+ * nginx (X-Forwarded headers). Then the realm and a login are checked.
+ */
+class ImageStepsIT {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theImagesStepsGiveAWorkingRealm() throws Exception {
+        Path root = ProjectFiles.root();
+        Path home = root.resolve("providers/target/image-keycloak");
+        install(home);
+
+        Map<String, Object> keycloakService = (Map<String, Object>) ((Map<String, Object>) ProjectFiles.composeConfig().get("services")).get("keycloak");
+        Map<String, Object> buildArgs = (Map<String, Object>) ((Map<String, Object>) keycloakService.get("build")).get("args");
+        Map<String, String> composeEnv = new java.util.HashMap<>();
+        ((Map<String, Object>) keycloakService.get("environment")).forEach((k, v) -> composeEnv.put(k, v == null ? "" : v.toString()));
+        assertThat(buildArgs.get("KC_VERSION")).isEqualTo(ProjectFiles.keycloakVersion());
+
+        List<String> build = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "build"));
+        build.addAll(ProjectFiles.dockerfileBuildArgs());
+        ProjectFiles.Process.Result built = ProjectFiles.Process.run(home, build, Map.of("KC_DB", buildArgs.get("KC_DB").toString()));
+        assertThat(built.exitCode()).as(built.output()).isZero();
+
+        int http = KeycloakServer.freePort();
+        int management = KeycloakServer.freePort();
+        List<String> start = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
+        start.addAll(ProjectFiles.dockerfileCommand());
+        ProcessBuilder process = new ProcessBuilder(start).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(root.resolve("providers/target/image-keycloak.log").toFile());
+        process.environment().putAll(composeEnv);
+        // Only the ports differ from the container: free loopback ports instead of 8080/9000.
+        process.environment().put("KC_HTTP_HOST", "127.0.0.1");
+        process.environment().put("KC_HTTP_PORT", String.valueOf(http));
+        process.environment().put("KC_HTTP_MANAGEMENT_PORT", String.valueOf(management));
+
+        KeycloakServer server = KeycloakServer.launch(process, http, management, root.resolve("providers/target/image-keycloak.log"),
+                composeEnv.get("JITSI_HOST"), composeEnv.get("JITSI_FRONTEND_URL"));
+        try {
+            JitsiWebClient browser = new JitsiWebClient(server);
+            Map<String, Object> discovery = Json.object(browser.get(server.realmUrl() + "/.well-known/openid-configuration").body());
+            assertThat(discovery.get("issuer")).isEqualTo("https://jitsi.example.com/realms/jitsi-realm");
+
+            AdminApi admin = new AdminApi(server);
+            AdminApi.TestUser user = admin.newUser("image");
+            admin.grantRealmRole(user.id(), "jitsi-moderator");
+            JitsiWebClient.Tokens tokens = browser.login(user.username(), user.password());
+            ProsodyRules prosody = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.issuer()),
+                    ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+            Map<String, Object> claims = prosody.verify(tokens.accessToken());
+            assertThat(ProsodyRules.isOwner(claims)).isTrue();
+
+            String loginPage = browser.get(new JitsiWebClient(server).authorizeUrl("s", JitsiWebClient.s256("v".repeat(43)), "n")).body();
+            assertThat(loginPage).as("the jitsi theme is built in").contains("/login/jitsi/css/jitsi.css");
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** What the Dockerfile puts into /opt/keycloak, on a fresh unpacked distribution. */
+    private static void install(Path home) throws IOException {
+        Path root = ProjectFiles.root();
+        KeycloakServer.deleteRecursively(home);
+        Path unpacked = home.resolveSibling("image-keycloak-unpack");
+        KeycloakServer.deleteRecursively(unpacked);
+        Files.createDirectories(unpacked);
+        ProjectFiles.Process.Result unzip = ProjectFiles.Process.run(root,
+                List.of("unzip", "-q", ProjectFiles.distributionZip().toString(), "-d", unpacked.toString()), Map.of());
+        assertThat(unzip.exitCode()).as(unzip.output()).isZero();
+        Files.move(unpacked.resolve("keycloak-" + ProjectFiles.keycloakVersion()), home);
+        Files.delete(unpacked);
+
+        Files.copy(root.resolve("providers/target/keycloak-jitsi.jar"), home.resolve("providers/keycloak-jitsi.jar"));
+        copyTree(root.resolve("themes"), home.resolve("themes"));
+        Files.createDirectories(home.resolve("data/import"));
+        Files.copy(root.resolve("realm-export/jitsi-realm-realm.json"), home.resolve("data/import/jitsi-realm-realm.json"));
+        assertThat(Files.exists(home.resolve("themes/jitsi/login/theme.properties"))).isTrue();
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}
