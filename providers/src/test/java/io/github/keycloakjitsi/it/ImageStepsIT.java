@@ -69,7 +69,8 @@ class ImageStepsIT {
             Map<String, Object> claims = prosody.verify(tokens.accessToken());
             assertThat(ProsodyRules.isOwner(claims)).isTrue();
 
-            String loginPage = browser.get(new JitsiWebClient(server).authorizeUrl("s", JitsiWebClient.s256("v".repeat(43)), "n")).body();
+            JitsiWebClient newcomer = new JitsiWebClient(server);
+            String loginPage = newcomer.get(newcomer.authorizeUrl("s", JitsiWebClient.s256("v".repeat(43)), "n")).body();
             assertThat(loginPage).as("the jitsi theme is built in").contains("/login/jitsi/css/jitsi.css");
         } finally {
             server.stop();

@@ -102,7 +102,7 @@ class LoginPageBrowserIT {
         assertThat(title.getText()).isEqualTo(messages("en").getProperty("loginAccountTitle"));
         assertThat(driver.getTitle()).isEqualTo(messages("en").getProperty("loginTitle"));
         assertThat(driver.findElement(By.cssSelector("div.kc-logo-text")).getCssValue("background-image")).contains("/login/jitsi/img/logo.svg");
-        assertThat(driver.findElement(By.id("kc-login")).getAttribute("value")).isEqualTo(messages("en").getProperty("doLogIn"));
+        assertThat(driver.findElement(By.id("kc-login")).getText()).isEqualTo(messages("en").getProperty("doLogIn"));
         screenshot(driver, "login-desktop-light");
 
         driver.findElement(By.id("username")).sendKeys(user.username());
@@ -158,7 +158,7 @@ class LoginPageBrowserIT {
         driver.get(authorizeUrl(locale));
         Properties messages = messages(locale);
         assertThat(await(driver, By.id("kc-page-title")).getText()).isEqualTo(messages.getProperty("loginAccountTitle"));
-        assertThat(driver.findElement(By.id("kc-login")).getAttribute("value")).isEqualTo(messages.getProperty("doLogIn"));
+        assertThat(driver.findElement(By.id("kc-login")).getText()).isEqualTo(messages.getProperty("doLogIn"));
         assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(locale);
         screenshot(driver, "login-desktop-" + locale);
     }
