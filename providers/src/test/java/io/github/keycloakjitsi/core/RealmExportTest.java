@@ -69,6 +69,29 @@ class RealmExportTest {
     }
 
     @Test
+    void selectsTheMeetingThemeAndItsLanguages() {
+        assertThat(realm.get("loginTheme").asText()).isEqualTo("jitsi");
+        assertThat(realm.get("internationalizationEnabled").asBoolean()).isTrue();
+        assertThat(realm.get("supportedLocales").findValuesAsText("")).isEmpty();
+        assertThat(realm.get("supportedLocales").toString()).contains("\"en\"", "\"de\"", "\"fr\"", "\"es\"");
+        assertThat(Path.of("../themes", realm.get("loginTheme").asText(), "login/theme.properties")).exists();
+    }
+
+    @Test
+    void theJoinClientOnlyReturnsToTheJoinCallback() {
+        JsonNode join = null;
+        for (JsonNode client : realm.get("clients")) {
+            if (client.get("clientId").asText().equals("jitsi-join")) {
+                join = client;
+            }
+        }
+        assertThat(join).isNotNull();
+        assertThat(join.get("publicClient").asBoolean()).isTrue();
+        assertThat(join.get("directAccessGrantsEnabled").asBoolean()).isFalse();
+        assertThat(join.get("redirectUris").toString()).isEqualTo("[\"/realms/jitsi-realm/jitsi/join/callback\"]");
+    }
+
+    @Test
     void itsJitsiMapperHasValidSettingsForTheGuidesProsody() throws Exception {
         JsonNode mapper = jitsiClient().get("protocolMappers").get(0);
         assertThat(mapper.get("protocolMapper").asText()).isEqualTo("oidc-jitsi-meet-mapper");

@@ -77,6 +77,53 @@ final class Benchmarks {
         }
     }
 
+    /**
+     * Warms each variant up, then measures them in {@code rounds} alternating rounds (the order
+     * flips every round, so neither always runs first); returns each variant's windows by name.
+     */
+    static java.util.Map<String, List<Window>> alternate(HttpClient http, List<Variant> variants, int threads, int rounds,
+                                                         Duration round, Duration warmup) {
+        variants.forEach(v -> run(http, v, threads, warmup));
+        java.util.Map<String, List<Window>> windows = new java.util.LinkedHashMap<>();
+        variants.forEach(v -> windows.put(v.name(), new ArrayList<>()));
+        for (int r = 0; r < rounds; r++) {
+            List<Variant> order = new ArrayList<>(variants);
+            if (r % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (Variant v : order) {
+                windows.get(v.name()).add(run(http, v, threads, round));
+            }
+        }
+        return windows;
+    }
+
+    /** Requests per second of all of a variant's windows together. */
+    static double rate(List<Window> windows) {
+        return windows.stream().mapToLong(Window::requests).sum()
+                / windows.stream().mapToDouble(w -> w.duration().toNanos() / 1e9).sum();
+    }
+
+    static long failures(java.util.Map<String, List<Window>> windows) {
+        return windows.values().stream().flatMap(List::stream).mapToLong(Window::failures).sum();
+    }
+
+    /** The run's heading and a table with requests, failures, req/s and p50/p99 latency per variant. */
+    static String table(String title, java.util.Map<String, List<Window>> windows, int threads, int rounds, Duration round, Duration warmup) {
+        StringBuilder md = new StringBuilder(title).append("\n\n");
+        md.append("Run ").append(java.time.Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(threads).append(" client threads, ").append(rounds).append(" alternating rounds of ")
+                .append(round.toSeconds()).append(" s per variant after ").append(warmup.toSeconds()).append(" s warm-up each.\n\n");
+        md.append("| variant | requests | failures | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n");
+        windows.forEach((name, list) -> {
+            List<Long> latencies = list.stream().flatMap(w -> w.latenciesMicros().stream()).toList();
+            md.append(String.format("| %s | %d | %d | %.1f | %.2f | %.2f |%n", name,
+                    list.stream().mapToLong(Window::requests).sum(), list.stream().mapToLong(Window::failures).sum(), rate(list),
+                    percentile(latencies, 50) / 1000.0, percentile(latencies, 99) / 1000.0));
+        });
+        return md.toString();
+    }
+
     static long percentile(List<Long> values, double p) {
         if (values.isEmpty()) {
             return -1;

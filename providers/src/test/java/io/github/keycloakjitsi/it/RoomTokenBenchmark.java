@@ -7,9 +7,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -47,42 +45,19 @@ class RoomTokenBenchmark {
         HttpClient http = HttpClient.newHttpClient();
         assertThat(Http.send(http, roomToken.request().get()).body()).contains("\"token\"");
 
-        Benchmarks.run(http, roomToken, THREADS, WARMUP);
-        Benchmarks.run(http, refresh, THREADS, WARMUP);
-        Map<String, List<Benchmarks.Window>> windows = new LinkedHashMap<>();
-        windows.put(roomToken.name(), new ArrayList<>());
-        windows.put(refresh.name(), new ArrayList<>());
-        for (int round = 0; round < ROUNDS; round++) {
-            List<Benchmarks.Variant> order = round % 2 == 0 ? List.of(roomToken, refresh) : List.of(refresh, roomToken);
-            for (Benchmarks.Variant v : order) {
-                windows.get(v.name()).add(Benchmarks.run(http, v, THREADS, ROUND));
-            }
-        }
+        Map<String, List<Benchmarks.Window>> windows = Benchmarks.alternate(http, List.of(roomToken, refresh), THREADS, ROUNDS, ROUND, WARMUP);
         double signingRate = rawRs256SigningRate(Duration.ofSeconds(10));
 
-        StringBuilder md = new StringBuilder();
-        md.append("Room tokens from /jitsi/token against the refresh grant, same user and client\n\n");
-        md.append("Run ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(THREADS).append(" client threads, ").append(ROUNDS).append(" alternating rounds of ")
-                .append(ROUND.toSeconds()).append(" s per variant after ").append(WARMUP.toSeconds()).append(" s warm-up each.\n\n");
-        md.append("| variant | requests | failures | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n");
-        Map<String, Double> rates = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Benchmarks.Window>> e : windows.entrySet()) {
-            long requests = e.getValue().stream().mapToLong(Benchmarks.Window::requests).sum();
-            long failures = e.getValue().stream().mapToLong(Benchmarks.Window::failures).sum();
-            double seconds = e.getValue().stream().mapToDouble(w -> w.duration().toNanos() / 1e9).sum();
-            List<Long> latencies = e.getValue().stream().flatMap(w -> w.latenciesMicros().stream()).toList();
-            rates.put(e.getKey(), requests / seconds);
-            md.append(String.format("| %s | %d | %d | %.1f | %.2f | %.2f |%n", e.getKey(), requests, failures, requests / seconds,
-                    Benchmarks.percentile(latencies, 50) / 1000.0, Benchmarks.percentile(latencies, 99) / 1000.0));
-        }
-        double ratio = rates.get(roomToken.name()) / rates.get(refresh.name());
+        StringBuilder md = new StringBuilder(Benchmarks.table(
+                "Room tokens from /jitsi/token against the refresh grant, same user and client", windows, THREADS, ROUNDS, ROUND, WARMUP));
+        double roomRate = Benchmarks.rate(windows.get(roomToken.name()));
+        double ratio = roomRate / Benchmarks.rate(windows.get(refresh.name()));
         md.append(String.format("%n/jitsi/token / refresh grant = %.2f (goal >= 2)%n", ratio));
         md.append(String.format("Raw RS256 signing in one JVM on this machine (%d threads, RSA 2048, SHA256withRSA): %.0f signatures/s; "
                         + "/jitsi/token reaches %.1f%% of it.%n", Runtime.getRuntime().availableProcessors(), signingRate,
-                100.0 * rates.get(roomToken.name()) / signingRate));
+                100.0 * roomRate / signingRate));
         Benchmarks.write("room-token", md.toString());
-        assertThat(windows.values().stream().flatMap(List::stream).mapToLong(Benchmarks.Window::failures).sum()).isZero();
+        assertThat(Benchmarks.failures(windows)).as("every request answered 200").isZero();
     }
 
     /** The ceiling: how many RS256 signatures this JVM makes per second with every core signing. */
