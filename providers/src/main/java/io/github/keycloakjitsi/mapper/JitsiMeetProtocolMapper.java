@@ -5,7 +5,6 @@ import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiFeature;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
-import org.jboss.logging.Logger;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperContainerModel;
@@ -26,7 +25,6 @@ import org.keycloak.representations.IDToken;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The "Jitsi Meet" protocol mapper: Jitsi's claims in Keycloak's own tokens. Keycloak glue only;
@@ -47,8 +45,6 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
      * nothing adds an audience after {@code aud} has been replaced by a single string.
      */
     static final int PRIORITY = 100;
-
-    private static final Logger LOG = Logger.getLogger(JitsiMeetProtocolMapper.class);
 
     private static final List<ProviderConfigProperty> CONFIG = configProperties();
 
@@ -104,11 +100,23 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
                             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        settings(mappingModel).ifPresent(settings -> {
-            RealmModel realm = userSession.getRealm();
-            JitsiContext context = JitsiContext.of(settings, new KeycloakUserFacts(session, realm, userSession.getUser()));
-            token.getOtherClaims().put("context", context.claim());
-        });
+        JitsiSettingsCache.of(mappingModel).ifPresent(settings ->
+                token.getOtherClaims().put("context", context(settings, mappingModel, userSession, session).claim()));
+    }
+
+    /**
+     * The user's Jitsi context, worked out once per request: a login or refresh asks for it for
+     * the access token and again for the ID token (and userinfo or introspection).
+     */
+    private static JitsiContext context(JitsiSettings settings, ProtocolMapperModel mappingModel, UserSessionModel userSession,
+                                        KeycloakSession session) {
+        String key = "jitsi.context." + mappingModel.getId() + "." + userSession.getUser().getId();
+        JitsiContext context = session.getAttribute(key, JitsiContext.class);
+        if (context == null) {
+            context = JitsiContext.of(settings, new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser()));
+            session.setAttribute(key, context);
+        }
+        return context;
     }
 
     @Override
@@ -116,7 +124,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformAccessToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInAccessToken(mappingModel)) {
-            settings(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings));
+            JitsiSettingsCache.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings));
         }
         return mapped;
     }
@@ -126,7 +134,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                                    UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformIntrospectionToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInIntrospection(mappingModel)) {
-            settings(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings));
+            JitsiSettingsCache.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings));
         }
         return mapped;
     }
@@ -141,19 +149,6 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
         }
         if (settings.room() != null) {
             token.getOtherClaims().put("room", settings.room());
-        }
-    }
-
-    /**
-     * Settings are checked when saved; if a stored config is broken all the same (edited outside the
-     * console), the token gets no Jitsi claims at all, so Prosody refuses it rather than trusting it.
-     */
-    private static Optional<JitsiSettings> settings(ProtocolMapperModel mappingModel) {
-        try {
-            return Optional.of(JitsiSettings.parse(mappingModel.getConfig()));
-        } catch (InvalidSettingsException e) {
-            LOG.warnf("Jitsi Meet mapper '%s' has invalid settings, no Jitsi claims added: %s", mappingModel.getName(), e.getMessage());
-            return Optional.empty();
         }
     }
 

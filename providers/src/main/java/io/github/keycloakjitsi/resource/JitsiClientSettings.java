@@ -3,6 +3,7 @@ package io.github.keycloakjitsi.resource;
 import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.mapper.JitsiMeetProtocolMapper;
+import io.github.keycloakjitsi.mapper.JitsiSettingsCache;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
 
@@ -32,6 +33,7 @@ final class JitsiClientSettings {
         if (mapper.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(JitsiSettings.parse(mapper.get().getConfig()));
+        return Optional.of(JitsiSettingsCache.of(mapper.get())
+                .orElseThrow(() -> new InvalidSettingsException(java.util.List.of("The Jitsi Meet mapper of client 'jitsi' has invalid settings."))));
     }
 }

@@ -2,89 +2,99 @@ package io.github.keycloakjitsi.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A closed-loop load driver for the benchmarks: a few client threads send requests back to back
- * for a fixed time and count the answers with the expected status. Variants are measured in
- * alternating rounds within one run, so machine noise hits them alike; results are ratios.
+ * The load driver of the benchmarks: wrk (Debian's package), a small C client, so that on a
+ * 2-core machine the driver takes as little CPU from Keycloak as possible. Variants are measured
+ * in alternating rounds within one run, so machine noise hits them alike; results are ratios.
+ * Keycloak's own CPU time per request is measured too, independent of the driver.
  */
 final class Benchmarks {
 
-    /** Requests answered in a measured window, with their latencies in microseconds. */
-    record Window(long requests, long failures, List<Long> latenciesMicros, Duration duration) {
-        double perSecond() {
-            return requests / (duration.toNanos() / 1e9);
-        }
+    /** A measured variant: a POST of a form body with headers. */
+    record Variant(String name, String url, Map<String, String> headers, String formBody) {
     }
 
-    /** A measured variant: its name and the request it sends. */
-    record Variant(String name, Supplier<HttpRequest> request, int expectedStatus) {
+    /** One wrk run: answered requests, non-2xx answers, latency percentiles, and Keycloak's CPU time meanwhile. */
+    record Window(long requests, long failures, double p50Millis, double p99Millis, Duration duration, Duration serverCpu) {
     }
+
+    private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in ([\\d.]+)(us|ms|s|m)");
+    private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+    private static final Pattern PERCENTILE = Pattern.compile("(?m)^\\s+(50|99)(?:\\.000)?%\\s+([\\d.]+)(us|ms|s)\\s*$");
 
     private Benchmarks() {
     }
 
-    static Window run(HttpClient http, Variant variant, int threads, Duration duration) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+    static Window run(KeycloakServer server, Variant variant, int connections, Duration duration) {
         try {
-            long end = System.nanoTime() + duration.toNanos();
-            List<Future<long[]>> results = new ArrayList<>();
-            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-            long started = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
-                results.add(pool.submit(() -> {
-                    long ok = 0;
-                    long failed = 0;
-                    while (System.nanoTime() < end) {
-                        long t0 = System.nanoTime();
-                        HttpResponse<String> response = http.send(variant.request().get(), HttpResponse.BodyHandlers.ofString());
-                        long micros = (System.nanoTime() - t0) / 1000;
-                        if (response.statusCode() == variant.expectedStatus()) {
-                            ok++;
-                            latencies.add(micros);
-                        } else {
-                            failed++;
-                        }
-                    }
-                    return new long[]{ok, failed};
-                }));
+            Path script = Files.createTempFile("wrk", ".lua");
+            StringBuilder lua = new StringBuilder("wrk.method = \"POST\"\n")
+                    .append("wrk.body = [[").append(variant.formBody()).append("]]\n")
+                    .append("wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n");
+            variant.headers().forEach((k, v) -> lua.append("wrk.headers[\"").append(k).append("\"] = [[").append(v).append("]]\n"));
+            Files.writeString(script, lua);
+            Duration cpuBefore = server.cpuTime();
+            ProjectFiles.Process.Result result = ProjectFiles.Process.run(ProjectFiles.root(), List.of("wrk", "-t1", "-c" + connections,
+                    "-d" + duration.toSeconds() + "s", "--latency", "-s", script.toString(), variant.url()), Map.of());
+            Duration cpu = server.cpuTime().minus(cpuBefore);
+            Files.delete(script);
+            if (result.exitCode() != 0) {
+                throw new AssertionError("wrk failed: " + result.output());
             }
-            long ok = 0;
-            long failed = 0;
-            for (Future<long[]> f : results) {
-                long[] r = f.get();
-                ok += r[0];
-                failed += r[1];
-            }
-            return new Window(ok, failed, latencies, Duration.ofNanos(System.nanoTime() - started));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            pool.shutdownNow();
+            return parse(result.output(), cpu);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    static Window parse(String wrkOutput, Duration serverCpu) {
+        Matcher total = TOTAL.matcher(wrkOutput);
+        if (!total.find()) {
+            throw new AssertionError("unexpected wrk output:\n" + wrkOutput);
+        }
+        long requests = Long.parseLong(total.group(1));
+        Duration duration = Duration.ofNanos((long) (Double.parseDouble(total.group(2)) * nanos(total.group(3))));
+        Matcher non2xx = NON_2XX.matcher(wrkOutput);
+        long failures = non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0;
+        Map<String, Double> percentiles = new LinkedHashMap<>();
+        Matcher p = PERCENTILE.matcher(wrkOutput);
+        while (p.find()) {
+            percentiles.put(p.group(1), Double.parseDouble(p.group(2)) * nanos(p.group(3)) / 1e6);
+        }
+        return new Window(requests - failures, failures, percentiles.getOrDefault("50", -1.0), percentiles.getOrDefault("99", -1.0),
+                duration, serverCpu);
+    }
+
+    private static double nanos(String unit) {
+        return switch (unit) {
+            case "us" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> throw new IllegalArgumentException(unit);
+        };
     }
 
     /**
      * Warms each variant up, then measures them in {@code rounds} alternating rounds (the order
      * flips every round, so neither always runs first); returns each variant's windows by name.
      */
-    static java.util.Map<String, List<Window>> alternate(HttpClient http, List<Variant> variants, int threads, int rounds,
-                                                         Duration round, Duration warmup) {
-        variants.forEach(v -> run(http, v, threads, warmup));
-        java.util.Map<String, List<Window>> windows = new java.util.LinkedHashMap<>();
+    static Map<String, List<Window>> alternate(KeycloakServer server, List<Variant> variants, int connections,
+                                               int rounds, Duration round, Duration warmup) {
+        variants.forEach(v -> run(server, v, connections, warmup));
+        Map<String, List<Window>> windows = new LinkedHashMap<>();
         variants.forEach(v -> windows.put(v.name(), new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
             List<Variant> order = new ArrayList<>(variants);
@@ -92,45 +102,45 @@ final class Benchmarks {
                 Collections.reverse(order);
             }
             for (Variant v : order) {
-                windows.get(v.name()).add(run(http, v, threads, round));
+                windows.get(v.name()).add(run(server, v, connections, round));
             }
         }
         return windows;
     }
 
-    /** Requests per second of all of a variant's windows together. */
+    /** Answered requests per second of all of a variant's windows together. */
     static double rate(List<Window> windows) {
         return windows.stream().mapToLong(Window::requests).sum()
                 / windows.stream().mapToDouble(w -> w.duration().toNanos() / 1e9).sum();
     }
 
-    static long failures(java.util.Map<String, List<Window>> windows) {
+    /** Milliseconds of Keycloak CPU per answered request. */
+    static double serverCpuPerRequest(List<Window> windows) {
+        return windows.stream().mapToDouble(w -> w.serverCpu().toNanos() / 1e6).sum()
+                / windows.stream().mapToLong(Window::requests).sum();
+    }
+
+    static long failures(Map<String, List<Window>> windows) {
         return windows.values().stream().flatMap(List::stream).mapToLong(Window::failures).sum();
     }
 
-    /** The run's heading and a table with requests, failures, req/s and p50/p99 latency per variant. */
-    static String table(String title, java.util.Map<String, List<Window>> windows, int threads, int rounds, Duration round, Duration warmup) {
-        StringBuilder md = new StringBuilder(title).append("\n\n");
-        md.append("Run ").append(java.time.Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(threads).append(" client threads, ").append(rounds).append(" alternating rounds of ")
-                .append(round.toSeconds()).append(" s per variant after ").append(warmup.toSeconds()).append(" s warm-up each.\n\n");
-        md.append("| variant | requests | failures | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|\n");
-        windows.forEach((name, list) -> {
-            List<Long> latencies = list.stream().flatMap(w -> w.latenciesMicros().stream()).toList();
-            md.append(String.format("| %s | %d | %d | %.1f | %.2f | %.2f |%n", name,
-                    list.stream().mapToLong(Window::requests).sum(), list.stream().mapToLong(Window::failures).sum(), rate(list),
-                    percentile(latencies, 50) / 1000.0, percentile(latencies, 99) / 1000.0));
-        });
-        return md.toString();
+    /** A percentile over the rounds, each round weighted by its requests. */
+    private static double weighted(List<Window> windows, java.util.function.ToDoubleFunction<Window> percentile) {
+        return windows.stream().mapToDouble(w -> percentile.applyAsDouble(w) * w.requests()).sum()
+                / windows.stream().mapToLong(Window::requests).sum();
     }
 
-    static long percentile(List<Long> values, double p) {
-        if (values.isEmpty()) {
-            return -1;
-        }
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p / 100.0 * sorted.size())));
+    /** The run's heading and a table per variant: requests, failures, req/s, p50/p99 latency, Keycloak CPU per request. */
+    static String table(String title, Map<String, List<Window>> windows, int connections, int rounds, Duration round, Duration warmup) {
+        StringBuilder md = new StringBuilder(title).append("\n\n");
+        md.append("Run ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, wrk with 1 thread and ")
+                .append(connections).append(" connections, ").append(rounds).append(" alternating rounds of ")
+                .append(round.toSeconds()).append(" s per variant after ").append(warmup.toSeconds()).append(" s warm-up each.\n\n");
+        md.append("| variant | requests | failures | req/s | p50 ms | p99 ms | Keycloak CPU ms/req |\n|---|---|---|---|---|---|---|\n");
+        windows.forEach((name, list) -> md.append(String.format("| %s | %d | %d | %.1f | %.2f | %.2f | %.3f |%n", name,
+                list.stream().mapToLong(Window::requests).sum(), list.stream().mapToLong(Window::failures).sum(), rate(list),
+                weighted(list, Window::p50Millis), weighted(list, Window::p99Millis), serverCpuPerRequest(list))));
+        return md.toString();
     }
 
     static void write(String name, String markdown) {

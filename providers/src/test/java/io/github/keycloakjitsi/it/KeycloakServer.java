@@ -201,6 +201,13 @@ public final class KeycloakServer {
         }
     }
 
+    /** CPU time the server's processes (the start script and the JVM it runs) have used so far. */
+    public Duration cpuTime() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);

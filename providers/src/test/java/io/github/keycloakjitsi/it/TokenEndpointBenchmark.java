@@ -2,7 +2,6 @@ package io.github.keycloakjitsi.it;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TokenEndpointBenchmark {
 
-    private static final int THREADS = Integer.getInteger("benchmark.threads", 4);
+    private static final int CONNECTIONS = Integer.getInteger("benchmark.connections", 4);
     private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 6);
     private static final Duration ROUND = Duration.ofSeconds(Long.getLong("benchmark.roundSeconds", 5));
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("benchmark.warmupSeconds", 15));
@@ -32,16 +31,15 @@ class TokenEndpointBenchmark {
 
         String withRefresh = new JitsiWebClient(server, "jitsi").login(user.username(), user.password()).refreshToken();
         String withoutRefresh = new JitsiWebClient(server, plainClient).login(user.username(), user.password()).refreshToken();
-        HttpClient http = HttpClient.newHttpClient();
         Benchmarks.Variant with = refresh(server, "jitsi", withRefresh, "with the Jitsi mapper");
         Benchmarks.Variant without = refresh(server, plainClient, withoutRefresh, "without it");
         assertThat(ProsodyRules.payload(new JitsiWebClient(server).refresh(withRefresh).accessToken())).containsKey("context");
         assertThat(ProsodyRules.payload(new JitsiWebClient(server, plainClient).refresh(withoutRefresh).accessToken())).doesNotContainKey("context");
 
-        Map<String, List<Benchmarks.Window>> windows = Benchmarks.alternate(http, List.of(with, without), THREADS, ROUNDS, ROUND, WARMUP);
+        Map<String, List<Benchmarks.Window>> windows = Benchmarks.alternate(server, List.of(with, without), CONNECTIONS, ROUNDS, ROUND, WARMUP);
 
         StringBuilder md = new StringBuilder(Benchmarks.table(
-                "Token endpoint, refresh grant, client `jitsi` with and without the Jitsi Meet mapper", windows, THREADS, ROUNDS, ROUND, WARMUP));
+                "Token endpoint, refresh grant, client `jitsi` with and without the Jitsi Meet mapper", windows, CONNECTIONS, ROUNDS, ROUND, WARMUP));
         double ratio = Benchmarks.rate(windows.get(with.name())) / Benchmarks.rate(windows.get(without.name()));
         md.append(String.format("%nwith/without = %.3f (goal >= 0.97)%n", ratio));
         Benchmarks.write("token-endpoint", md.toString());
@@ -49,7 +47,7 @@ class TokenEndpointBenchmark {
     }
 
     private static Benchmarks.Variant refresh(KeycloakServer server, String clientId, String refreshToken, String name) {
-        return new Benchmarks.Variant(name, () -> Http.postForm(server.oidcUrl() + "/token",
-                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId)).build(), 200);
+        return new Benchmarks.Variant(name, server.oidcUrl() + "/token", Map.of(),
+                Http.form(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId)));
     }
 }
