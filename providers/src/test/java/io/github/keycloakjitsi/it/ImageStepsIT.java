@@ -64,8 +64,7 @@ class ImageStepsIT {
             AdminApi.TestUser user = admin.newUser("image");
             admin.grantRealmRole(user.id(), "jitsi-moderator");
             JitsiWebClient.Tokens tokens = browser.login(user.username(), user.password());
-            ProsodyRules prosody = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.issuer()),
-                    ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+            ProsodyRules prosody = ProsodyRules.guide(server);
             Map<String, Object> claims = prosody.verify(tokens.accessToken());
             assertThat(ProsodyRules.isOwner(claims)).isTrue();
 

@@ -27,7 +27,7 @@ class JitsiLoginFlowIT {
     static void start() {
         server = KeycloakServer.shared();
         admin = new AdminApi(server);
-        prosody = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()), ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        prosody = ProsodyRules.guide(server);
     }
 
     @Test

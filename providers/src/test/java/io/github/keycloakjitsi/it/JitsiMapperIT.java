@@ -41,7 +41,7 @@ class JitsiMapperIT {
     static void start() {
         server = KeycloakServer.shared();
         admin = new AdminApi(server);
-        prosody = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()), ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        prosody = ProsodyRules.guide(server);
     }
 
     private static String unique(String prefix) {

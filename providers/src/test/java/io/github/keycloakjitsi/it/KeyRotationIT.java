@@ -95,16 +95,14 @@ class KeyRotationIT {
         assertThat(prosodyAfterRefresh.verify(after.accessToken())).containsEntry("aud", "account");
         assertThat(prosodyAfterRefresh.verify(before.accessToken())).as("tokens signed before still verify")
                 .containsEntry("sub", user.id());
-        ProsodyRules prosodyNow = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()),
-                ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        ProsodyRules prosodyNow = ProsodyRules.guide(server);
         assertThat(prosodyNow.verify(before.accessToken())).containsEntry("sub", user.id());
         assertThat(prosodyNow.verify(after.accessToken())).containsEntry("sub", user.id());
     }
 
     @Test
     void aProsodyThatHasNotSeenTheNewKeyRefusesItsTokens() throws Exception {
-        ProsodyRules stale = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()),
-                ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        ProsodyRules stale = ProsodyRules.guide(server);
         long active = activeRs256Priority();
         String keyId = admin.addRsaKey("rotation-abrupt", active + 200);
         addedKeys.add(keyId);

@@ -61,6 +61,11 @@ final class ProsodyRules {
         return new ProsodyRules(settings, rsa, null);
     }
 
+    /** Prosody as Jitsi's guide configures it for {@code server}: keys fetched from the realm's /certs now. */
+    static ProsodyRules guide(KeycloakServer server) {
+        return withKeys(Settings.guide(server.issuer()), fetchJwks(server.oidcUrl() + "/certs"));
+    }
+
     static ProsodyRules withSecret(Settings settings, byte[] secret) {
         return new ProsodyRules(settings, List.of(), secret);
     }
