@@ -1,10 +1,8 @@
 package io.github.keycloakjitsi.resource;
 
-import io.github.keycloakjitsi.core.InvalidSettingsException;
-import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.mapper.JitsiMeetProtocolMapper;
-import io.github.keycloakjitsi.mapper.JitsiSettingsCache;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 
 import java.util.Optional;
@@ -21,19 +19,14 @@ final class JitsiClientSettings {
     private JitsiClientSettings() {
     }
 
-    /** The settings, or empty when the realm has no {@code jitsi} client with a Jitsi Meet mapper. */
-    static Optional<JitsiSettings> of(RealmModel realm) throws InvalidSettingsException {
+    /** The Jitsi Meet mapper of client {@code jitsi}, or empty when the realm has none. */
+    static Optional<ProtocolMapperModel> mapper(RealmModel realm) {
         ClientModel client = realm.getClientByClientId(JITSI_CLIENT_ID);
         if (client == null) {
             return Optional.empty();
         }
-        var mapper = client.getProtocolMappersStream()
+        return client.getProtocolMappersStream()
                 .filter(m -> JitsiMeetProtocolMapper.PROVIDER_ID.equals(m.getProtocolMapper()))
                 .findFirst();
-        if (mapper.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(JitsiSettingsCache.of(mapper.get())
-                .orElseThrow(() -> new InvalidSettingsException(java.util.List.of("The Jitsi Meet mapper of client 'jitsi' has invalid settings."))));
     }
 }

@@ -1,9 +1,9 @@
 package io.github.keycloakjitsi.resource;
 
-import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
+import io.github.keycloakjitsi.mapper.JitsiSettingsCache;
 import io.github.keycloakjitsi.mapper.KeycloakUserFacts;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
@@ -166,14 +167,15 @@ public class JitsiResource {
 
     /** The settings of the jitsi client's Jitsi Meet mapper, when they switch the endpoint on. */
     private JitsiSettings settings() throws Refusal {
-        try {
-            return JitsiClientSettings.of(realm).filter(s -> s.roomTokens().enabled())
-                    .orElseThrow(() -> Refusal.notConfigured(
-                            "Jitsi tokens are not set up in this realm: give the Jitsi Meet mapper of client 'jitsi' a Jitsi URL."));
-        } catch (InvalidSettingsException e) {
-            LOG.warnf("Jitsi settings of realm %s are invalid, the Jitsi endpoints are off: %s", realm.getName(), e.getMessage());
-            throw Refusal.notConfigured("The Jitsi settings of this realm are invalid; see the server log.");
+        ProtocolMapperModel mapper = JitsiClientSettings.mapper(realm).orElseThrow(() -> Refusal.notConfigured(
+                "Jitsi tokens are not set up in this realm: client 'jitsi' has no Jitsi Meet mapper."));
+        // The cache logs why invalid settings are invalid, once.
+        JitsiSettings settings = JitsiSettingsCache.of(mapper).orElseThrow(() -> Refusal.notConfigured(
+                "The Jitsi settings of this realm are invalid; see the server log."));
+        if (!settings.roomTokens().enabled()) {
+            throw Refusal.notConfigured("Jitsi tokens are not set up in this realm: give the Jitsi Meet mapper of client 'jitsi' a Jitsi URL.");
         }
+        return settings;
     }
 
     /** A valid access token of this realm, read with Keycloak's own bearer authenticator. */
