@@ -8,4 +8,7 @@ public interface RealmDirectory {
 
     /** {@code groupPath} is a group path such as {@code /staff/teachers}. */
     boolean groupExists(String groupPath);
+
+    /** {@code clientId} as the admin console shows it, e.g. {@code jitsi}. */
+    boolean clientExists(String clientId);
 }

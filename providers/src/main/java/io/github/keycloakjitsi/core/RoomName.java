@@ -26,6 +26,9 @@ public final class RoomName {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /** More layers of encoding than any honest name has. */
+    static final int MAX_DECODINGS = 8;
+
     private RoomName() {
     }
 
@@ -38,6 +41,55 @@ public final class RoomName {
         String decoded = decodeUriComponent(kept.toString());
         String folded = Normalizer.normalize(decoded, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
         return encodeUriComponent(folded).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * What a name reads as once every layer is undone: percent-decoding and NFKC applied again and
+     * again until nothing changes ({@code %252a}, {@code %2a}, {@code ＊} and {@code *} all read
+     * {@code *}). Checks run on this, so no spelling, however many times encoded, slips past them
+     * to whatever decodes the name once more. Null when it takes more than {@value #MAX_DECODINGS} rounds.
+     */
+    public static String decoded(String name) {
+        String current = name;
+        for (int round = 0; round < MAX_DECODINGS; round++) {
+            String next = Normalizer.normalize(decodeUriComponent(current), Normalizer.Form.NFKC);
+            if (next.equals(current)) {
+                return current;
+            }
+            current = next;
+        }
+        return null;
+    }
+
+    /**
+     * Characters no room or tenant may hold: controls (C0, C1, DEL), format characters (bidi
+     * overrides, embeddings and isolates, marks, zero-width spaces and joiners, BOM, soft hyphen),
+     * line and paragraph separators, surrogates, private use, non-characters, everything Unicode
+     * calls default-ignorable (invisible: variation selectors, Hangul fillers, tags...), and the
+     * replacement character that stands for bytes which were not UTF-8.
+     */
+    public static boolean isHidden(int c) {
+        switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE, Character.PRIVATE_USE:
+                return true;
+            default:
+                break;
+        }
+        return c == 0xFFFD || isNonCharacter(c) || isDefaultIgnorable(c);
+    }
+
+    private static boolean isNonCharacter(int c) {
+        return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+    }
+
+    /** Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), beyond the format characters. */
+    private static boolean isDefaultIgnorable(int c) {
+        return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 || c == 0x17B4 || c == 0x17B5
+                || (c >= 0x180B && c <= 0x180F) || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E)
+                || (c >= 0x2060 && c <= 0x206F) || c == 0x3164 || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF
+                || c == 0xFFA0 || (c >= 0xFFF0 && c <= 0xFFF8) || (c >= 0x1BCA0 && c <= 0x1BCA3)
+                || (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
     }
 
     /** Whether the name is already in backend-safe form (normalizing it changes nothing). */

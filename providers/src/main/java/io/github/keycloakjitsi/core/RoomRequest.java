@@ -1,81 +1,107 @@
 package io.github.keycloakjitsi.core;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * A room (and optional tenant) someone asks a token for, checked and put in the backend-safe form
  * Jitsi's web client uses ({@link RoomName}), so the token's {@code room} matches the room joined
  * and the meeting link cannot point anywhere but a room under the configured Jitsi URL.
  *
+ * <p>Every check runs on what the name reads as once fully decoded ({@link RoomName#decoded}),
+ * both as sent and in the form Jitsi uses: a wildcard, a slash, a dot segment or a hidden
+ * character is refused however it is spelled (percent- or double-percent-encoded, full-width,
+ * any NFKC equivalent).
+ *
  * @param room   backend-safe room name, or {@code *} for every room
- * @param tenant tenant (lower case), or null
+ * @param tenant tenant (lower case, one of the realm's tenants), or null
  */
 public record RoomRequest(String room, String tenant) {
 
     /** Prosody's room address is an XMPP JID: its local part holds at most 1023 bytes. */
     public static final int MAX_ROOM_LENGTH = 1023;
-    public static final int MAX_TENANT_LENGTH = 63;
     public static final String WILDCARD = "*";
 
-    /** Why a request is refused: an error code for the JSON answer and a sentence for people. */
-    public static final class Refused extends Exception {
-        private final String error;
-
-        Refused(String error, String description) {
-            super(description);
-            this.error = error;
-        }
-
-        public String error() {
-            return error;
-        }
+    public static RoomRequest parse(String room, String tenant, RoomTokenSettings settings) throws Refusal {
+        return parse(room, tenant, settings.wildcardAllowed(), settings.tenants());
     }
 
-    public static RoomRequest parse(String room, String tenant, boolean wildcardAllowed) throws Refused {
-        return new RoomRequest(room(room, wildcardAllowed), tenant(tenant));
+    /**
+     * @param tenants the tenants the admin allows (lower case); empty: none
+     */
+    public static RoomRequest parse(String room, String tenant, boolean wildcardAllowed, List<String> tenants) throws Refusal {
+        return new RoomRequest(room(room, wildcardAllowed), tenant(tenant, tenants));
     }
 
-    private static String room(String room, boolean wildcardAllowed) throws Refused {
+    private static String room(String room, boolean wildcardAllowed) throws Refusal {
         if (room == null || room.isBlank()) {
-            throw new Refused("invalid_room", "A room is required.");
+            throw invalidRoom("A room is required.");
         }
-        if (room.equals(WILDCARD)) {
+        String asSent = readable(room, "room");
+        if (asSent.strip().equals(WILDCARD)) {
             if (!wildcardAllowed) {
-                throw new Refused("wildcard_not_allowed", "Tokens for every room (*) are not enabled in this realm.");
+                throw new Refusal(Refusal.FORBIDDEN, "wildcard_not_allowed", "Tokens for every room (*) are not enabled in this realm.");
             }
             return WILDCARD;
         }
-        if (room.codePoints().anyMatch(RoomRequest::isControl)) {
-            throw new Refused("invalid_room", "The room name contains control characters.");
-        }
-        if (room.contains("/") || room.contains("\\")) {
-            throw new Refused("invalid_room", "A room is a single name, without / or \\.");
-        }
         String safe = RoomName.normalize(room);
-        if (safe.contains("%2f") || safe.contains("%5c")) {
-            throw new Refused("invalid_room", "A room is a single name, without / or \\ (encoded or not).");
+        String used = readable(safe, "room");
+        for (String view : List.of(asSent, used)) {
+            if (view.indexOf('*') >= 0) {
+                throw invalidRoom("A room name cannot contain * (encoded or not).");
+            }
+            if (view.indexOf('/') >= 0 || view.indexOf('\\') >= 0) {
+                throw invalidRoom("A room is a single name, without / or \\ (encoded or not).");
+            }
         }
-        if (safe.isEmpty() || safe.equals(".") || safe.equals("..")) {
-            throw new Refused("invalid_room", "Nothing usable is left of the room name once Jitsi's characters are removed.");
+        if (used.isBlank()) {
+            throw invalidRoom("Nothing usable is left of the room name once Jitsi's characters are removed.");
+        }
+        if (!used.equals(used.strip())) {
+            throw invalidRoom("A room name cannot start or end with spaces.");
+        }
+        if (used.equals(".") || used.equals("..")) {
+            throw invalidRoom("A room cannot be named . or .. (encoded or not).");
         }
         if (safe.length() > MAX_ROOM_LENGTH) {
-            throw new Refused("invalid_room", "The room name is longer than Jitsi allows (" + MAX_ROOM_LENGTH + " bytes once encoded).");
+            throw invalidRoom("The room name is longer than Jitsi allows (" + MAX_ROOM_LENGTH + " bytes once encoded).");
         }
         return safe;
     }
 
-    /** Tenants are path segments and Prosody domains: letters, digits, '-', '_' and '.' only. */
-    private static String tenant(String tenant) throws Refused {
+    /** Tenants are path segments and Prosody domains, and only the ones the admin lists. */
+    private static String tenant(String tenant, List<String> tenants) throws Refusal {
         if (tenant == null || tenant.isEmpty()) {
             return null;
         }
-        if (tenant.length() > MAX_TENANT_LENGTH || !tenant.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || tenant.contains("..")) {
-            throw new Refused("invalid_tenant", "A tenant is up to " + MAX_TENANT_LENGTH
+        String name = readable(tenant, "tenant").toLowerCase(Locale.ROOT);
+        if (!RoomTokenSettings.TENANT.matcher(name).matches() || name.contains("..")) {
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_tenant", "A tenant is up to " + RoomTokenSettings.MAX_TENANT_LENGTH
                     + " letters, digits, '-', '_' or '.', starting with a letter or digit.");
         }
-        return tenant.toLowerCase(java.util.Locale.ROOT);
+        if (!tenants.contains(name)) {
+            throw new Refusal(Refusal.FORBIDDEN, "tenant_not_allowed", tenants.isEmpty()
+                    ? "Tenants are not enabled in this realm: ask without a tenant."
+                    : "This tenant is not one of this realm's Jitsi tenants.", "tenant not allowed: " + name);
+        }
+        return name;
     }
 
-    private static boolean isControl(int c) {
-        return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
+    /** The fully decoded reading of a value, refused when it holds a hidden character or never settles. */
+    private static String readable(String value, String what) throws Refusal {
+        String decoded = RoomName.decoded(value);
+        String error = what.equals("room") ? "invalid_room" : "invalid_" + what;
+        if (decoded == null) {
+            throw new Refusal(Refusal.BAD_REQUEST, error, "The " + what + " is encoded too many times.");
+        }
+        if (value.codePoints().anyMatch(RoomName::isHidden) || decoded.codePoints().anyMatch(RoomName::isHidden)) {
+            throw new Refusal(Refusal.BAD_REQUEST, error, "The " + what
+                    + " contains control, formatting or invisible characters (raw or encoded).");
+        }
+        return decoded;
+    }
+
+    private static Refusal invalidRoom(String description) {
+        return new Refusal(Refusal.BAD_REQUEST, "invalid_room", description);
     }
 }

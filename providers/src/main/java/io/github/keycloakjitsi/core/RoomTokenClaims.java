@@ -5,6 +5,12 @@ import java.util.Map;
 /**
  * The claims of a room-scoped Jitsi token: everything but the signature. Built from the same
  * {@link JitsiContext} the mapper writes, so both agree on moderator, features and user.
+ *
+ * <p>A room token is typed (RFC 8725, section 3.11) so that nothing takes it for one of the
+ * realm's access tokens: Jitsi needs header {@code typ} "JWT", so the type is the payload claim
+ * {@code typ} = {@value #TYPE} (an access token says "Bearer", and Keycloak refuses any other
+ * type as a bearer token); {@code sub} is a Jitsi domain or tenant, never a user id; it has no
+ * {@code azp}, {@code sid} or {@code scope}, and its {@code aud} is Jitsi's.
  */
 public record RoomTokenClaims(
         String issuer,
@@ -22,6 +28,9 @@ public record RoomTokenClaims(
      * Prosody whose clock runs slightly behind Keycloak's from refusing a fresh token.
      */
     static final long CLOCK_SKEW_SECONDS = 30;
+
+    /** The payload {@code typ} of every room token. */
+    public static final String TYPE = "jitsi-room";
 
     /**
      * @param now            current time, epoch seconds

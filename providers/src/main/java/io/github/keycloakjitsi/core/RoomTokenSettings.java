@@ -1,51 +1,106 @@
 package io.github.keycloakjitsi.core;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import static io.github.keycloakjitsi.core.SettingsReader.quote;
 
 /**
  * Settings of the realm's Jitsi token endpoint ({@code /realms/{realm}/jitsi}), kept on the same
- * "Jitsi Meet" mapper as the claim settings so an admin edits Jitsi in one place.
+ * "Jitsi Meet" mapper as the claim settings so an admin edits Jitsi in one place. Described and
+ * read here ({@link #SETTINGS}, {@link #read}).
  *
  * @param jitsiUrl        the Jitsi Meet base URL meetings are opened at, e.g. {@code https://meet.example.com};
  *                        null leaves the endpoint switched off
  * @param lifetimeSeconds how long an issued token is valid (never past the caller's SSO session)
  * @param issuer          {@code iss}, or null for the realm's issuer URL
  * @param audience        {@code aud}
- * @param subject         {@code sub}, or null for the Jitsi host name (a tenant, when requested, wins)
+ * @param domain          the Jitsi (XMPP) domain for {@code sub}, or null for the Jitsi URL's host
  * @param algorithm       RS256 with the realm's key, or HS256 with {@link #secret}
- * @param secret          the HS256 shared secret, or a vault reference {@code ${vault.name}}; null with RS256
+ * @param secret          the HS256 shared secret as a vault reference {@code ${vault.name}}; null with RS256
  * @param wildcardAllowed whether a token for room {@code *} (every room) may be issued
  * @param requiredRole    role a user needs to get a token at all ("who may start meetings"), or null
+ * @param clients         the clients whose access tokens the token endpoint accepts
+ * @param tenants         the tenants tokens may be issued for (lower case); empty: tenants off
  */
 public record RoomTokenSettings(
         URI jitsiUrl,
         int lifetimeSeconds,
         String issuer,
         String audience,
-        String subject,
+        String domain,
         Algorithm algorithm,
         String secret,
         boolean wildcardAllowed,
-        String requiredRole) {
+        String requiredRole,
+        List<String> clients,
+        List<String> tenants) {
 
-    public static final String JITSI_URL = "jitsi.url";
-    public static final String LIFETIME = "jitsi.token.lifetime";
-    public static final String ISSUER = "jitsi.token.issuer";
-    public static final String AUDIENCE = "jitsi.token.audience";
-    public static final String SUBJECT = "jitsi.token.subject";
-    public static final String ALGORITHM = "jitsi.token.algorithm";
-    public static final String SECRET = "jitsi.token.secret";
-    public static final String WILDCARD = "jitsi.token.wildcard";
-    public static final String REQUIRED_ROLE = "jitsi.token.required-role";
-
-    public static final int DEFAULT_LIFETIME = 3600;
     public static final int MIN_LIFETIME = 60;
     public static final int MAX_LIFETIME = 86400;
-    public static final String DEFAULT_AUDIENCE = "jitsi";
+    public static final String DEFAULT_CLIENT = "jitsi";
+    public static final int MAX_TENANT_LENGTH = 63;
     /** HS256 needs a key of at least 256 bits. */
     public static final int MIN_SECRET_LENGTH = 32;
 
+    /** Tenants are path segments and Prosody domains: letters, digits, '-', '_' and '.', no "..". */
+    static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9._-]{0," + (MAX_TENANT_LENGTH - 1) + "}");
+    /** A DNS name, as Prosody's domain verification compares {@code sub} with its XMPP domain. */
+    private static final Pattern DOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    /** Keycloak's vault expression; the name is what the vault provider looks up. */
+    private static final Pattern VAULT_REFERENCE = Pattern.compile("\\$\\{vault\\.[A-Za-z0-9_.-]+}");
+
+    public static final Setting JITSI_URL = Setting.of("jitsi.url", "Jitsi URL", Setting.Type.STRING,
+            "Address of Jitsi Meet, e.g. https://meet.example.com. Switches on the realm's Jitsi token endpoint "
+                    + "/realms/{realm}/jitsi (room tokens, TOKEN_AUTH_URL join, key server); read from the mapper of client 'jitsi'. "
+                    + "Meeting links and /join redirects only ever point here. Empty: endpoint off.");
+    public static final Setting REQUIRED_ROLE = Setting.of("jitsi.token.required-role", "Token endpoint: required role", Setting.Type.ROLE,
+            "Only users holding this role get room tokens (who may start meetings). Empty: every user of the realm.");
+    public static final Setting CLIENTS = Setting.of("jitsi.token.clients", "Token endpoint: clients", Setting.Type.MULTIVALUED_STRING,
+            "Client ids whose access tokens /jitsi/token accepts as the caller's proof of login. Tokens of any other client "
+                    + "(admin-cli, a password grant, a service) are refused: they may have skipped the browser login's checks "
+                    + "(OTP, WebAuthn, identity providers). Empty: jitsi.")
+            .withDefault(DEFAULT_CLIENT);
+    public static final Setting TENANTS = Setting.of("jitsi.token.tenants", "Token endpoint: tenants", Setting.Type.MULTIVALUED_STRING,
+            "Jitsi tenants (the first path segment, https://meet.example.com/<tenant>/<room>) room tokens may be asked for; "
+                    + "a token for a tenant carries it as sub. Empty: no tenants, a request naming one is refused.");
+    public static final Setting LIFETIME = Setting.of("jitsi.token.lifetime", "Token endpoint: lifetime", Setting.Type.STRING,
+            "Seconds a room token is valid (" + MIN_LIFETIME + " to " + MAX_LIFETIME + "), never past the user's SSO session "
+                    + "(its idle and maximum times).")
+            .withDefault("3600");
+    public static final Setting ALGORITHM = Setting.of("jitsi.token.algorithm", "Token endpoint: algorithm", Setting.Type.LIST,
+            "RS256: signed with the realm's key, checked by Prosody through /certs (cache_keys_url) or the key server "
+                    + "(asap_key_server). HS256: signed with the shared secret below (Prosody's app_secret, docker-jitsi-meet's JWT_APP_SECRET).")
+            .withOptions(List.of("RS256", "HS256")).withDefault("RS256");
+    public static final Setting SECRET = Setting.of("jitsi.token.secret", "Token endpoint: shared secret (vault reference)", Setting.Type.STRING,
+            "HS256 only: a reference ${vault.name} to the secret in Keycloak's vault (32+ characters). The secret itself is never "
+                    + "typed here: mapper settings are readable by everyone who may view clients.");
+    public static final Setting ISSUER = Setting.of("jitsi.token.issuer", "Token endpoint: issuer (iss)", Setting.Type.STRING,
+            "iss of room tokens. Empty: the realm's issuer URL. With HS256 usually docker-jitsi-meet's JWT_APP_ID.");
+    public static final Setting AUDIENCE = Setting.of("jitsi.token.audience", "Token endpoint: audience (aud)", Setting.Type.STRING,
+            "aud of room tokens, one string; must be in Prosody's asap_accepted_audiences. Default: jitsi.")
+            .withDefault("jitsi");
+    public static final Setting DOMAIN_SETTING = Setting.of("jitsi.token.subject", "Token endpoint: Jitsi domain (sub)", Setting.Type.STRING,
+            "sub of room tokens without a tenant: Prosody's XMPP domain, for its domain verification (docker-jitsi-meet: meet.jitsi). "
+                    + "Empty: the host of the Jitsi URL.");
+    public static final Setting WILDCARD = Setting.of("jitsi.token.wildcard", "Token endpoint: allow room *", Setting.Type.BOOLEAN,
+            "Allow tokens for room * (every room). Off by default.")
+            .withDefault("false");
+
+    /** The token endpoint's settings, in the order the admin console shows them. */
+    static final List<Setting> SETTINGS = List.of(JITSI_URL, REQUIRED_ROLE, CLIENTS, TENANTS, LIFETIME, ALGORITHM, SECRET,
+            ISSUER, AUDIENCE, DOMAIN_SETTING, WILDCARD);
+
     public enum Algorithm { RS256, HS256 }
+
+    public RoomTokenSettings {
+        clients = List.copyOf(clients);
+        tenants = List.copyOf(tenants);
+    }
 
     public boolean enabled() {
         return jitsiUrl != null;
@@ -56,12 +111,136 @@ public record RoomTokenSettings(
         if (tenant != null) {
             return tenant;
         }
-        return subject != null ? subject : jitsiUrl.getHost();
+        return domain != null ? domain : jitsiUrl.getHost();
     }
 
-    /** {@code <jitsi url>/<tenant/><room>?jwt=<token>}; room and tenant are already backend-safe path segments. */
+    /**
+     * {@code <jitsi url>/<tenant/><room>#jwt=<token>}: jitsi-meet reads the token from the fragment
+     * first, and a fragment never reaches a server's log, a proxy or a Referer header. Room and
+     * tenant are already backend-safe path segments.
+     */
     public String meetingUrl(RoomRequest request, String token) {
         String base = jitsiUrl.toString();
-        return base + "/" + (request.tenant() == null ? "" : request.tenant() + "/") + request.room() + "?jwt=" + token;
+        return base + "/" + (request.tenant() == null ? "" : request.tenant() + "/") + request.room() + "#jwt=" + token;
+    }
+
+    static RoomTokenSettings read(SettingsReader reader) {
+        Algorithm algorithm = algorithm(reader);
+        String secret = secret(reader);
+        if (algorithm == Algorithm.HS256 && reader.raw(SECRET) == null) {
+            reader.problem("HS256 needs " + quote(SECRET) + ": a vault reference such as ${vault.jitsi_secret}.");
+        }
+        return new RoomTokenSettings(
+                jitsiUrl(reader),
+                lifetime(reader),
+                reader.name(ISSUER),
+                reader.name(AUDIENCE),
+                domain(reader),
+                algorithm,
+                secret,
+                reader.bool(WILDCARD),
+                reader.name(REQUIRED_ROLE),
+                reader.names(CLIENTS),
+                tenants(reader));
+    }
+
+    void checkReferences(RealmDirectory realm, SettingsReader problems) {
+        if (requiredRole != null && !realm.roleExists(requiredRole)) {
+            problems.problem("Token endpoint role \"" + requiredRole + "\" does not exist in this realm.");
+        }
+        if (problems.isSet(CLIENTS)) {
+            clients.stream().filter(c -> !realm.clientExists(c))
+                    .forEach(c -> problems.problem("Client \"" + c + "\" in " + quote(CLIENTS) + " does not exist in this realm."));
+        }
+    }
+
+    /**
+     * The secret itself never sits in the mapper: Keycloak shows mapper settings to every admin who
+     * may view clients, in exports and admin events. Only a vault reference is accepted.
+     */
+    private static String secret(SettingsReader reader) {
+        String value = reader.raw(SECRET);
+        if (value == null) {
+            return null;
+        }
+        if (!VAULT_REFERENCE.matcher(value).matches()) {
+            reader.problem(quote(SECRET) + " takes a vault reference such as ${vault.jitsi_secret}, never the secret itself: "
+                    + "mapper settings are readable by every admin who may view clients. Put the secret (32+ characters) in "
+                    + "Keycloak's vault (kc.sh start --vault=file --vault-dir=<dir>, in the file <dir>/<realm>_jitsi__secret) "
+                    + "and enter ${vault.jitsi_secret} here.");
+            return null;
+        }
+        return value;
+    }
+
+    /** An absolute http(s) URL without query or fragment; a trailing slash is dropped. */
+    private static URI jitsiUrl(SettingsReader reader) {
+        String value = reader.name(JITSI_URL);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new URISyntaxException(value, "not an http(s) base URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            reader.problem(quote(JITSI_URL) + " must be the address of Jitsi Meet, like https://meet.example.com, not \"" + value + "\".");
+            return null;
+        }
+    }
+
+    private static int lifetime(SettingsReader reader) {
+        String value = reader.raw(LIFETIME);
+        try {
+            int seconds = Integer.parseInt(value.strip());
+            if (seconds >= MIN_LIFETIME && seconds <= MAX_LIFETIME) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        reader.problem(quote(LIFETIME) + " must be a number of seconds from " + MIN_LIFETIME + " to " + MAX_LIFETIME
+                + ", not \"" + value + "\".");
+        return Integer.parseInt(LIFETIME.defaultValue());
+    }
+
+    private static Algorithm algorithm(SettingsReader reader) {
+        String value = reader.raw(ALGORITHM);
+        try {
+            return Algorithm.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            reader.problem(quote(ALGORITHM) + " must be RS256 or HS256 (what Prosody supports), not \"" + value + "\".");
+            return Algorithm.RS256;
+        }
+    }
+
+    private static String domain(SettingsReader reader) {
+        String value = reader.name(DOMAIN_SETTING);
+        if (value == null) {
+            return null;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (!DOMAIN.matcher(lower).matches()) {
+            reader.problem(quote(DOMAIN_SETTING) + " must be a domain name such as meet.jitsi (no *, no user id), not \"" + value + "\".");
+            return null;
+        }
+        return lower;
+    }
+
+    private static List<String> tenants(SettingsReader reader) {
+        List<String> tenants = new ArrayList<>();
+        for (String value : reader.values(TENANTS)) {
+            String lower = value.toLowerCase(Locale.ROOT);
+            if (!TENANT.matcher(lower).matches() || lower.contains("..")) {
+                reader.problem(quote(TENANTS) + " entries are up to " + MAX_TENANT_LENGTH + " letters, digits, '-', '_' or '.', "
+                        + "starting with a letter or digit, not \"" + value + "\".");
+            } else if (!tenants.contains(lower)) {
+                tenants.add(lower);
+            }
+        }
+        return tenants;
     }
 }

@@ -8,10 +8,10 @@ final class ConfigSnippets {
     private ConfigSnippets() {
     }
 
-    static String prosody(RoomTokenSettings tokens, String issuer, String realmUrl) {
-        String host = tokens.jitsiUrl().getHost();
+    static String prosody(RoomTokenSettings tokens, String issuer, JitsiUrls urls) {
+        String host = tokens.subjectFor(null);
         String keys = tokens.algorithm() == RoomTokenSettings.Algorithm.RS256
-                ? "    asap_key_server = \"" + realmUrl + "/jitsi/keys\"\n"
+                ? "    asap_key_server = \"" + urls.keys() + "\"\n"
                 : "    app_secret = \"<the shared secret of the Jitsi Meet mapper>\"\n";
         return "VirtualHost \"" + host + "\"\n"
                 + "    authentication = \"token\"\n"
@@ -27,7 +27,7 @@ final class ConfigSnippets {
                 + "    wait_for_host_disable_auto_owners = true\n";
     }
 
-    static String configJs(String realmUrl) {
-        return "config.tokenAuthUrl = '" + realmUrl + "/jitsi/join?room={room}';\n";
+    static String configJs(JitsiUrls urls) {
+        return "config.tokenAuthUrl = '" + urls.join() + "?room={room}';\n";
     }
 }

@@ -2,6 +2,7 @@ package io.github.keycloakjitsi.resource;
 
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
@@ -33,6 +34,14 @@ final class JitsiEvents {
 
     JitsiEvents session(UserSessionModel userSession) {
         event.user(userSession.getUser()).session(userSession);
+        return this;
+    }
+
+    /** The client whose token the caller presented. */
+    JitsiEvents client(ClientModel client) {
+        if (client != null) {
+            event.client(client);
+        }
         return this;
     }
 

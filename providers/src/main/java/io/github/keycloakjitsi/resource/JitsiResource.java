@@ -1,10 +1,12 @@
 package io.github.keycloakjitsi.resource;
 
 import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
-import io.github.keycloakjitsi.mapper.JitsiSettingsCache;
-import io.github.keycloakjitsi.mapper.KeycloakUserFacts;
+import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
+import io.github.keycloakjitsi.keycloak.MapperSettings;
+import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
@@ -21,7 +23,6 @@ import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.services.Urls;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -36,11 +37,13 @@ import java.util.Map;
  * {@code /realms/{realm}/jitsi}: room-scoped Jitsi tokens issued by the realm.
  * <ul>
  *   <li>{@code GET /} discovery, with Prosody and config.js snippets for this realm;</li>
- *   <li>{@code POST /token} a token for one room, for the bearer of an access token of this realm;</li>
+ *   <li>{@code POST /token} a token for one room, for the bearer of an access token of one of the
+ *       clients the admin names;</li>
  *   <li>{@code GET /join?room=} the TOKEN_AUTH_URL entry ({@link JoinFlow});</li>
  *   <li>{@code GET /keys/{hex(sha256(kid))}.pem} public keys for Prosody's asap_key_server.</li>
  * </ul>
  * Bad input gets a JSON error with a 4xx status ({@link Refusal}) and an event, never a token.
+ * Tokens travel only in response bodies and URL fragments, never in a query.
  */
 public class JitsiResource {
 
@@ -59,31 +62,34 @@ public class JitsiResource {
     public Response discovery() {
         try {
             RoomTokenSettings tokens = settings().roomTokens();
-            String realmUrl = realmUrl();
-            String issuer = tokens.issuer() != null ? tokens.issuer() : Urls.realmIssuer(baseUri(), realm.getName());
+            JitsiUrls urls = urls();
+            String issuer = urls.issuer(tokens);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("issuer", issuer);
             doc.put("audience", tokens.audience());
             doc.put("algorithm", tokens.algorithm().name());
-            doc.put("jwks_uri", realmUrl + "/protocol/openid-connect/certs");
-            doc.put("asap_key_server", realmUrl + "/jitsi/keys");
-            doc.put("token_endpoint", realmUrl + "/jitsi/token");
-            doc.put("join_endpoint", realmUrl + "/jitsi/join");
+            doc.put("jwks_uri", urls.certs());
+            doc.put("asap_key_server", urls.keys());
+            doc.put("token_endpoint", urls.token());
+            doc.put("join_endpoint", urls.join());
             doc.put("jitsi_url", tokens.jitsiUrl().toString());
             doc.put("token_lifetime", tokens.lifetimeSeconds());
             doc.put("wildcard_allowed", tokens.wildcardAllowed());
-            doc.put("prosody", ConfigSnippets.prosody(tokens, issuer, realmUrl));
-            doc.put("config_js", ConfigSnippets.configJs(realmUrl));
-            return Response.ok(doc, MediaType.APPLICATION_JSON_TYPE).build();
+            doc.put("tenants", tokens.tenants());
+            doc.put("token_type", io.github.keycloakjitsi.core.RoomTokenClaims.TYPE);
+            doc.put("prosody", ConfigSnippets.prosody(tokens, issuer, urls));
+            doc.put("config_js", ConfigSnippets.configJs(urls));
+            return JitsiResponses.json(Response.Status.OK, doc).build();
         } catch (Refusal refusal) {
-            return refusal.response().build();
+            return JitsiResponses.refusal(refusal).build();
         }
     }
 
     @OPTIONS
     @Path("token")
     public Response tokenPreflight() {
-        return Cors.builder().auth().preflight().allowedMethods("POST", "OPTIONS").add(Response.ok());
+        return Cors.builder().auth().preflight().allowedMethods("POST", "OPTIONS")
+                .add(Response.ok().header("Referrer-Policy", "no-referrer"));
     }
 
     @POST
@@ -96,7 +102,8 @@ public class JitsiResource {
         try {
             JitsiSettings settings = settings();
             AuthResult auth = bearer();
-            events.session(auth.session());
+            events.session(auth.session()).client(auth.client());
+            checkClient(settings, auth);
             cors = callersCors(auth);
             RoomRequest request = roomRequest(formParameters(), settings, events);
             RoomTokenIssuer.Issued issued = issue(settings, auth.session(), request, events);
@@ -108,10 +115,13 @@ public class JitsiResource {
             body.put("expires_in", issued.claims().lifetimeSeconds());
             body.put("moderator", issued.claims().moderator());
             body.put("url", settings.roomTokens().meetingUrl(request, issued.token()));
-            return cors.add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store"));
+            return cors.add(JitsiResponses.json(Response.Status.OK, body));
+        } catch (InvalidOrigin refusal) {
+            events.refused(refusal.error(), refusal.reason());
+            return JitsiResponses.refusal(refusal).build();
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return refusal.error().equals("invalid_origin") ? refusal.response().build() : cors.add(refusal.response());
+            return cors.add(JitsiResponses.refusal(refusal));
         }
     }
 
@@ -121,36 +131,43 @@ public class JitsiResource {
         JitsiEvents events = new JitsiEvents(session, realm, "join");
         try {
             JitsiSettings settings = settings();
-            RoomRequest request = roomRequest(session.getContext().getUri().getQueryParameters(), settings, events);
+            RoomRequest request = roomRequest(queryParameters(), settings, events);
             AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
             if (sso != null) {
-                return redirectToMeeting(settings, sso.session(), request, events);
+                return redirectToMeeting(settings, sso.session(), request, events).build();
             }
-            return new JoinFlow(session, realmUrl()).toLogin(request);
+            return new JoinFlow(session, urls()).toLogin(request);
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return refusal.response().build();
+            return JitsiResponses.refusal(refusal).build();
         }
     }
 
+    /**
+     * Back from the login page: the state must be genuine and this browser's, and the login must
+     * have left an SSO session, before the state's one use is recorded and the token issued.
+     */
     @GET
     @Path("join/callback")
     public Response joinCallback() {
         JitsiEvents events = new JitsiEvents(session, realm, "join");
         try {
             JitsiSettings settings = settings();
-            JoinFlow flow = new JoinFlow(session, realmUrl());
-            RoomRequest request = flow.returnFromLogin(session.getContext().getUri().getQueryParameters(), events);
+            JoinFlow flow = new JoinFlow(session, urls());
+            JoinState state = flow.returnedState(queryParameters());
+            events.room(state.getRoom(), state.getTenant());
             AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
             if (sso == null) {
-                throw new Refusal(Response.Status.UNAUTHORIZED, "login_required", "Please sign in to join the meeting.",
+                throw new Refusal(Refusal.UNAUTHORIZED, "login_required", "Please sign in to join the meeting.",
                         "no SSO session after login");
             }
-            return Response.fromResponse(redirectToMeeting(settings, sso.session(), request, events))
-                    .cookie(flow.clearedCookie()).build();
+            // The settings may have changed since the join started: the room is checked again.
+            RoomRequest request = RoomRequest.parse(state.getRoom(), state.getTenant(), settings.roomTokens());
+            flow.markUsed(state);
+            return redirectToMeeting(settings, sso.session(), request, events).cookie(flow.clearedCookie()).build();
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return refusal.response().build();
+            return JitsiResponses.refusal(refusal).build();
         }
     }
 
@@ -158,19 +175,19 @@ public class JitsiResource {
     @Path("keys/{file}")
     public Response key(@PathParam("file") String file) {
         return KeyServer.pem(session, realm, file)
-                .map(pem -> Response.ok(pem, "application/x-pem-file").build())
-                .orElseGet(() -> new Refusal(Response.Status.NOT_FOUND, "not_found",
-                        "No RS256 key of this realm is named so; keys are named <hex(sha256(kid))>.pem.").response().build());
+                .map(pem -> Response.ok(pem, "application/x-pem-file").header("Referrer-Policy", "no-referrer").build())
+                .orElseGet(() -> JitsiResponses.refusal(new Refusal(Refusal.NOT_FOUND, "not_found",
+                        "No RS256 key of this realm is named so; keys are named <hex(sha256(kid))>.pem.")).build());
     }
 
     // ---------------------------------------------------------------- the steps
 
     /** The settings of the jitsi client's Jitsi Meet mapper, when they switch the endpoint on. */
     private JitsiSettings settings() throws Refusal {
-        ProtocolMapperModel mapper = JitsiClientSettings.mapper(realm).orElseThrow(() -> Refusal.notConfigured(
+        ProtocolMapperModel mapper = RealmJitsiMapper.find(realm).orElseThrow(() -> Refusal.notConfigured(
                 "Jitsi tokens are not set up in this realm: client 'jitsi' has no Jitsi Meet mapper."));
         // The cache logs why invalid settings are invalid, once.
-        JitsiSettings settings = JitsiSettingsCache.of(mapper).orElseThrow(() -> Refusal.notConfigured(
+        JitsiSettings settings = MapperSettings.of(mapper).orElseThrow(() -> Refusal.notConfigured(
                 "The Jitsi settings of this realm are invalid; see the server log."));
         if (!settings.roomTokens().enabled()) {
             throw Refusal.notConfigured("Jitsi tokens are not set up in this realm: give the Jitsi Meet mapper of client 'jitsi' a Jitsi URL.");
@@ -180,7 +197,7 @@ public class JitsiResource {
 
     /** A valid access token of this realm, read with Keycloak's own bearer authenticator. */
     private AuthResult bearer() throws Refusal {
-        Refusal invalid = new Refusal(Response.Status.UNAUTHORIZED, "invalid_token",
+        Refusal invalid = new Refusal(Refusal.UNAUTHORIZED, "invalid_token",
                 "A valid access token of this realm is required: Authorization: Bearer <token>.", "no valid bearer token of this realm");
         List<String> headers = session.getContext().getRequestHeaders().getRequestHeader("Authorization");
         if (headers == null || headers.size() != 1) {
@@ -201,49 +218,74 @@ public class JitsiResource {
         }
     }
 
+    /**
+     * Only the clients the admin names: a token of any other client (admin-cli's password grant, a
+     * service account) may have skipped what only the browser login asks (OTP, WebAuthn, identity providers).
+     */
+    private static void checkClient(JitsiSettings settings, AuthResult auth) throws Refusal {
+        String clientId = auth.token().getIssuedFor();
+        if (clientId == null || !settings.roomTokens().clients().contains(clientId)) {
+            throw new Refusal(Refusal.FORBIDDEN, "access_denied", "Access tokens of this client cannot get Jitsi room tokens.",
+                    "client " + clientId + " is not one of the token endpoint's clients");
+        }
+    }
+
+    /** A refusal answered without CORS headers: the origin is not one the calling client may use. */
+    private static final class InvalidOrigin extends Refusal {
+        InvalidOrigin(String clientId) {
+            super(Refusal.FORBIDDEN, "invalid_origin", "This origin is not a web origin of the calling client.",
+                    "origin not allowed for client " + clientId);
+        }
+    }
+
     /** CORS for the web origins of the client the caller's token was issued to. */
-    private Cors callersCors(AuthResult auth) throws Refusal {
+    private static Cors callersCors(AuthResult auth) throws Refusal {
         try {
             return Cors.builder().auth().allowedMethods("POST").checkAllowedOrigins(auth.token());
         } catch (ForbiddenException e) {
-            throw new Refusal(Response.Status.FORBIDDEN, "invalid_origin", "This origin is not a web origin of the calling client.",
-                    "origin not allowed for client " + auth.token().getIssuedFor());
+            throw new InvalidOrigin(auth.token().getIssuedFor());
         }
+    }
+
+    /**
+     * The query, decoded. A URL's query is ASCII: raw spaces, controls or non-ASCII bytes (which
+     * browsers always percent-encode) would be read in whatever charset the server guesses, so they
+     * are refused rather than read.
+     */
+    private MultivaluedMap<String, String> queryParameters() throws Refusal {
+        String raw = session.getContext().getUri().getRequestUri().getRawQuery();
+        if (raw != null && raw.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_request",
+                    "The query holds raw spaces, control or non-ASCII characters: percent-encode it.");
+        }
+        return session.getContext().getUri().getQueryParameters();
     }
 
     /** Keycloak has parsed the form before the endpoint runs (see README, "Known limits"). */
     private MultivaluedMap<String, String> formParameters() throws Refusal {
         MediaType type = session.getContext().getRequestHeaders().getMediaType();
         if (type != null && !type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
-            throw new Refusal(Response.Status.UNSUPPORTED_MEDIA_TYPE, "invalid_request",
+            throw new Refusal(Refusal.UNSUPPORTED_MEDIA_TYPE, "invalid_request",
                     "Send the room as application/x-www-form-urlencoded.", "content type " + type);
         }
         return session.getContext().getHttpRequest().getDecodedFormParameters();
     }
 
     private static RoomRequest roomRequest(MultivaluedMap<String, String> params, JitsiSettings settings, JitsiEvents events) throws Refusal {
-        String room = single(params, "room");
-        String tenant = single(params, "tenant");
+        String room = Params.single(params, "room");
+        String tenant = Params.single(params, "tenant");
         events.room(room, tenant);
-        if (room == null && params.containsKey("room") || tenant == null && params.containsKey("tenant")) {
-            throw new Refusal(Response.Status.BAD_REQUEST, "invalid_request", "Give room and tenant at most once.");
-        }
-        try {
-            return RoomRequest.parse(room, tenant, settings.roomTokens().wildcardAllowed());
-        } catch (RoomRequest.Refused e) {
-            Response.Status status = e.error().equals("wildcard_not_allowed") ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST;
-            throw new Refusal(status, e.error(), e.getMessage());
-        }
+        return RoomRequest.parse(room, tenant, settings.roomTokens());
     }
 
     /** Who may get a token at all: an enabled user holding the required role, when one is set. */
     private void checkAccess(JitsiSettings settings, UserModel user) throws Refusal {
         if (!user.isEnabled()) {
-            throw new Refusal(Response.Status.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled");
+            throw new Refusal(Refusal.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled");
         }
         String role = settings.roomTokens().requiredRole();
         if (role != null && !new KeycloakUserFacts(session, realm, user).hasRole(role)) {
-            throw new Refusal(Response.Status.FORBIDDEN, "access_denied",
+            throw new Refusal(Refusal.FORBIDDEN, "access_denied",
                     "You may not start meetings here (role " + role + " required).", "missing role " + role);
         }
     }
@@ -251,35 +293,20 @@ public class JitsiResource {
     private RoomTokenIssuer.Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request,
                                          JitsiEvents events) throws Refusal {
         checkAccess(settings, userSession.getUser());
-        try {
-            RoomTokenIssuer.Issued issued = new RoomTokenIssuer(session).issue(settings, userSession, request);
-            events.issued(request.room(), issued.claims().moderator(), issued.claims().lifetimeSeconds());
-            return issued;
-        } catch (RoomTokenIssuer.NotConfigured e) {
-            throw Refusal.notConfigured(e.getMessage());
-        }
+        RoomTokenIssuer.Issued issued = new RoomTokenIssuer(session).issue(settings, userSession, request, urls().issuer(settings.roomTokens()));
+        events.issued(request.room(), issued.claims().moderator(), issued.claims().lifetimeSeconds());
+        return issued;
     }
 
-    private Response redirectToMeeting(JitsiSettings settings, UserSessionModel userSession, RoomRequest request,
-                                       JitsiEvents events) throws Refusal {
+    /** To the meeting with the token in the fragment, which replaces any fragment the browser carried. */
+    private Response.ResponseBuilder redirectToMeeting(JitsiSettings settings, UserSessionModel userSession, RoomRequest request,
+                                                       JitsiEvents events) throws Refusal {
         events.session(userSession);
         RoomTokenIssuer.Issued issued = issue(settings, userSession, request, events);
-        return Response.status(Response.Status.FOUND)
-                .location(URI.create(settings.roomTokens().meetingUrl(request, issued.token())))
-                .header("Cache-Control", "no-store")
-                .build();
+        return JitsiResponses.redirect(URI.create(settings.roomTokens().meetingUrl(request, issued.token())));
     }
 
-    static String single(MultivaluedMap<String, String> params, String name) {
-        List<String> values = params.get(name);
-        return values == null || values.size() != 1 ? null : values.get(0);
-    }
-
-    private URI baseUri() {
-        return session.getContext().getUri().getBaseUri();
-    }
-
-    private String realmUrl() {
-        return Urls.realmBase(baseUri()).path(realm.getName()).build().toString();
+    private JitsiUrls urls() {
+        return JitsiUrls.of(session, realm);
     }
 }

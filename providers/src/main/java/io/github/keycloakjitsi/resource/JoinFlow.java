@@ -1,11 +1,14 @@
 package io.github.keycloakjitsi.resource;
 
+import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import org.keycloak.common.util.Base64Url;
+import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -15,14 +18,20 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocolService;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
  * The login round trip of {@code /jitsi/join} for someone without an SSO session: to the realm's
- * login page through client {@code jitsi-join}, back to {@code /jitsi/join/callback}. The room
- * travels in a {@link JoinState} signed with the realm's internal key, bound to the browser by a
- * nonce cookie (against CSRF), valid ten minutes and accepted once (against replay). The code the
- * login returns is never redeemed: the callback reads the SSO session the login created.
+ * login page through client {@code jitsi-join} (PKCE S256, as the client requires), back to
+ * {@code /jitsi/join/callback}. The room travels in a {@link JoinState} signed with the realm's
+ * internal key, bound to the browser by a nonce cookie (against CSRF), valid ten minutes and
+ * accepted once (against replay). The code the login returns is never redeemed: the callback
+ * reads the SSO session the login created.
+ *
+ * <p>Nothing is written on the server until the caller has both a genuine state and an SSO
+ * session: the state lives in the browser, and only its use is recorded, in Keycloak's
+ * cluster-wide single-use store.
  */
 final class JoinFlow {
 
@@ -34,12 +43,12 @@ final class JoinFlow {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final String realmUrl;
+    private final JitsiUrls urls;
 
-    JoinFlow(KeycloakSession session, String realmUrl) {
+    JoinFlow(KeycloakSession session, JitsiUrls urls) {
         this.session = session;
         this.realm = session.getContext().getRealm();
-        this.realmUrl = realmUrl;
+        this.urls = urls;
     }
 
     Response toLogin(RoomRequest request) throws Refusal {
@@ -55,32 +64,38 @@ final class JoinFlow {
                 .queryParam(OIDCLoginProtocol.CLIENT_ID_PARAM, CLIENT_ID)
                 .queryParam(OIDCLoginProtocol.RESPONSE_TYPE_PARAM, "code")
                 .queryParam(OIDCLoginProtocol.SCOPE_PARAM, "openid")
-                .queryParam(OIDCLoginProtocol.REDIRECT_URI_PARAM, realmUrl + "/jitsi/join/callback")
+                .queryParam(OIDCLoginProtocol.REDIRECT_URI_PARAM, urls.joinCallback())
                 .queryParam(OIDCLoginProtocol.STATE_PARAM, session.tokens().encode(state))
+                .queryParam(OIDCLoginProtocol.CODE_CHALLENGE_PARAM, codeChallengeNobodyRedeems())
+                .queryParam(OIDCLoginProtocol.CODE_CHALLENGE_METHOD_PARAM, OIDCLoginProtocol.PKCE_METHOD_S256)
                 .build(realm.getName());
-        return Response.status(Response.Status.FOUND).location(login)
-                .cookie(cookie(nonce, LIFETIME))
-                .header("Cache-Control", "no-store")
-                .build();
+        return JitsiResponses.redirect(login).cookie(cookie(nonce, LIFETIME)).build();
     }
 
-    /** The room the state carries, once the state is shown genuine, fresh, this browser's and unused. */
-    RoomRequest returnFromLogin(MultivaluedMap<String, String> query, JitsiEvents events) throws Refusal {
-        String error = JitsiResource.single(query, "error");
+    /**
+     * The state the login came back with, once shown genuine, fresh and this browser's. Nothing is
+     * recorded yet: see {@link #markUsed}.
+     */
+    JoinState returnedState(MultivaluedMap<String, String> query) throws Refusal {
+        String error = Params.single(query, "error");
         if (error != null) {
-            throw new Refusal(Response.Status.BAD_REQUEST, "login_failed", "The login did not complete.", error);
+            throw new Refusal(Refusal.BAD_REQUEST, "login_failed", "The login did not complete.", "login error " + error);
         }
-        JoinState state = state(JitsiResource.single(query, "state"));
+        JoinState state = state(Params.single(query, "state"));
         if (state == null) {
-            throw new Refusal(Response.Status.BAD_REQUEST, "invalid_state", "This join link is invalid or expired: open the meeting link again.",
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_state", "This join link is invalid or expired: open the meeting link again.",
                     "state missing, forged, expired or from another browser");
         }
-        events.room(state.getRoom(), state.getTenant());
-        if (!session.singleUseObjects().putIfAbsent("jitsi-join:" + state.getId(), LIFETIME)) {
-            throw new Refusal(Response.Status.BAD_REQUEST, "invalid_state", "This join link was used already: open the meeting link again.",
+        return state;
+    }
+
+    /** Records the state's one use in Keycloak's single-use store (shared by every node); a second use is refused. */
+    void markUsed(JoinState state) throws Refusal {
+        long remaining = Math.max(1, state.getExp() - Time.currentTime());
+        if (!session.singleUseObjects().putIfAbsent("jitsi-join:" + state.getId(), remaining)) {
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_state", "This join link was used already: open the meeting link again.",
                     "state used before");
         }
-        return new RoomRequest(state.getRoom(), state.getTenant());
     }
 
     NewCookie clearedCookie() {
@@ -97,7 +112,8 @@ final class JoinFlow {
         } catch (RuntimeException e) {
             return null;
         }
-        if (state == null || !state.isActive() || state.getId() == null || state.getNonce() == null || state.getRoom() == null) {
+        if (state == null || !state.isActive() || state.getId() == null || state.getExp() == null
+                || state.getNonce() == null || state.getRoom() == null) {
             return null;
         }
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(COOKIE);
@@ -106,11 +122,24 @@ final class JoinFlow {
         return sameBrowser ? state : null;
     }
 
+    /**
+     * Client jitsi-join requires PKCE S256 like client jitsi. Its codes are never exchanged (the
+     * callback reads the SSO session), so the verifier is dropped at once: nobody can redeem them.
+     */
+    private static String codeChallengeNobodyRedeems() {
+        String verifier = SecretGenerator.getInstance().randomString(64);
+        try {
+            return Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Only the /join paths see it. */
     private NewCookie cookie(String value, int maxAge) {
         return new NewCookie.Builder(COOKIE)
                 .value(value)
-                .path(URI.create(realmUrl).getRawPath() + "/jitsi/join")
+                .path(URI.create(urls.join()).getRawPath())
                 .maxAge(maxAge)
                 .httpOnly(true)
                 .secure("https".equals(session.getContext().getUri().getBaseUri().getScheme()))

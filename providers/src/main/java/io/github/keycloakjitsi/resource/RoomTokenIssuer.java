@@ -2,10 +2,11 @@ package io.github.keycloakjitsi.resource;
 
 import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
-import io.github.keycloakjitsi.mapper.KeycloakUserFacts;
+import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
 import org.keycloak.common.util.Time;
 import org.keycloak.crypto.Algorithm;
 import org.keycloak.crypto.KeyUse;
@@ -17,7 +18,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.SessionExpirationUtils;
 import org.keycloak.representations.JsonWebToken;
-import org.keycloak.services.Urls;
 import org.keycloak.vault.VaultStringSecret;
 
 import java.nio.charset.StandardCharsets;
@@ -25,17 +25,10 @@ import java.util.UUID;
 
 /**
  * Signs room-scoped Jitsi tokens with Keycloak's own machinery: the realm's active RS256 key
- * (its kid is in /certs) through Keycloak's signature provider, or HS256 with the shared secret,
- * read through Keycloak's vault when it is a {@code ${vault.name}} reference.
+ * (its kid is in /certs) through Keycloak's signature provider, or HS256 with the shared secret
+ * read from Keycloak's vault.
  */
 final class RoomTokenIssuer {
-
-    /** The admin's settings cannot produce a token (for instance a vault secret that is missing). */
-    static final class NotConfigured extends Exception {
-        NotConfigured(String message) {
-            super(message);
-        }
-    }
 
     record Issued(String token, RoomTokenClaims claims) {
     }
@@ -48,14 +41,14 @@ final class RoomTokenIssuer {
         this.realm = session.getContext().getRealm();
     }
 
-    Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request) throws NotConfigured {
+    Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
         JitsiContext context = JitsiContext.of(settings, new KeycloakUserFacts(session, realm, userSession.getUser()));
-        String realmIssuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
-        RoomTokenClaims claims = RoomTokenClaims.of(settings.roomTokens(), context, request, realmIssuer,
+        RoomTokenClaims claims = RoomTokenClaims.of(settings.roomTokens(), context, request, issuer,
                 Time.currentTime(), sessionEndsAt(userSession));
 
         JsonWebToken jwt = new JsonWebToken()
                 .id(UUID.randomUUID().toString())
+                .type(RoomTokenClaims.TYPE)
                 .issuer(claims.issuer())
                 .audience(claims.audience())
                 .subject(claims.subject())
@@ -68,23 +61,23 @@ final class RoomTokenIssuer {
     }
 
     /** Prosody wants header typ exactly "JWT" and, in key mode, an RS* alg with a kid. */
-    private String sign(RoomTokenSettings settings, JsonWebToken jwt) throws NotConfigured {
+    private String sign(RoomTokenSettings settings, JsonWebToken jwt) throws Refusal {
         JWSBuilder.EncodingBuilder jws = new JWSBuilder().type("JWT").jsonContent(jwt);
         if (settings.algorithm() == RoomTokenSettings.Algorithm.HS256) {
             return jws.hmac256(sharedSecret(settings.secret()));
         }
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.RS256);
         if (key == null) {
-            throw new NotConfigured("The realm has no active RS256 key.");
+            throw Refusal.notConfigured("The realm has no active RS256 key.");
         }
         return jws.sign(session.getProvider(SignatureProvider.class, Algorithm.RS256).signer(key));
     }
 
-    private byte[] sharedSecret(String configured) throws NotConfigured {
-        try (VaultStringSecret secret = session.vault().getStringSecret(configured)) {
+    private byte[] sharedSecret(String vaultReference) throws Refusal {
+        try (VaultStringSecret secret = session.vault().getStringSecret(vaultReference)) {
             String value = secret.get().orElse("");
             if (value.length() < RoomTokenSettings.MIN_SECRET_LENGTH) {
-                throw new NotConfigured("The HS256 shared secret is missing from the vault or shorter than "
+                throw Refusal.notConfigured("The HS256 shared secret is missing from the vault or shorter than "
                         + RoomTokenSettings.MIN_SECRET_LENGTH + " characters.");
             }
             return value.getBytes(StandardCharsets.UTF_8);

@@ -20,20 +20,21 @@ class JitsiContextTest {
         return (Map<String, Object>) context.claim().get("features");
     }
 
-    /** A new mapper's settings (moderator role and avatar attribute suggested) changed by the given ones. */
-    private static JitsiSettings settings(String... keyValues) throws InvalidSettingsException {
-        Map<String, String> config = new java.util.HashMap<>(Map.of(MODERATOR_ROLE, DEFAULT_MODERATOR_ROLE, AVATAR_ATTRIBUTE, DEFAULT_AVATAR_ATTRIBUTE));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            config.put(keyValues[i], keyValues[i + 1]);
+    /** A new mapper's settings (moderator role and avatar attribute suggested) changed by the given settings and values. */
+    private static JitsiSettings settings(Object... settingsAndValues) throws InvalidSettingsException {
+        Map<String, String> config = new java.util.HashMap<>(Map.of(MODERATOR_ROLE.key(), MODERATOR_ROLE.suggestion(),
+                AVATAR_ATTRIBUTE.key(), AVATAR_ATTRIBUTE.suggestion()));
+        for (int i = 0; i < settingsAndValues.length; i += 2) {
+            config.put(((Setting) settingsAndValues[i]).key(), (String) settingsAndValues[i + 1]);
         }
         return JitsiSettings.parse(config);
     }
 
     @Test
-    void aPlainMemberGetsNameEmailAndMemberAffiliation() {
+    void aPlainMemberGetsNameEmailAndMemberAffiliation() throws Exception {
         FakeUser alice = new FakeUser().names("Alice", "Liddell").email("alice@example.com").attribute("picture", "https://img/a.png");
 
-        JitsiContext context = JitsiContext.of(JitsiSettings.defaults(), alice);
+        JitsiContext context = JitsiContext.of(settings(INCLUDE_EMAIL, "true"), alice);
 
         assertThat(context.moderator()).isFalse();
         assertThat(user(context)).containsExactly(
@@ -86,9 +87,11 @@ class JitsiContextTest {
     }
 
     @Test
-    void emailCanBeKeptOutOfTheSharedUserClaim() throws Exception {
-        JitsiContext context = JitsiContext.of(settings(INCLUDE_EMAIL, "false"), new FakeUser().email("a@b.c"));
-        assertThat(user(context)).doesNotContainKey("email");
+    void emailStaysOutOfTheSharedUserClaimUnlessSwitchedOn() throws Exception {
+        FakeUser user = new FakeUser().email("a@b.c");
+        assertThat(user(JitsiContext.of(JitsiSettings.defaults(), user))).as("off by default").doesNotContainKey("email");
+        assertThat(user(JitsiContext.of(settings(INCLUDE_EMAIL, "false"), user))).doesNotContainKey("email");
+        assertThat(user(JitsiContext.of(settings(INCLUDE_EMAIL, "true"), user))).containsEntry("email", "a@b.c");
     }
 
     @Test

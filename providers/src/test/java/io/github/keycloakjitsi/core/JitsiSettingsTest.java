@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.github.keycloakjitsi.core.Configs.config;
 import static io.github.keycloakjitsi.core.JitsiSettings.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,12 +26,29 @@ class JitsiSettingsTest {
         public boolean groupExists(String groupPath) {
             return groupPath.equals("/staff");
         }
+
+        @Override
+        public boolean clientExists(String clientId) {
+            return Set.of("jitsi", "meetings-app").contains(clientId);
+        }
     };
 
     @Test
-    void aNewMapperSuggestsTheModeratorRoleAndPicture() {
+    void eachSettingIsDescribedOnceWithALabelAndHelp() {
+        List<Setting> all = JitsiSettings.all();
+        assertThat(all.stream().map(Setting::key)).doesNotHaveDuplicates();
+        assertThat(all.stream().map(Setting::label)).doesNotHaveDuplicates();
+        assertThat(all).allSatisfy(s -> {
+            assertThat(s.label()).isNotBlank();
+            assertThat(s.help()).isNotBlank();
+        });
+        assertThat(all).contains(MODERATOR_ROLE, RoomTokenSettings.JITSI_URL, RoomTokenSettings.CLIENTS, RoomTokenSettings.TENANTS);
+    }
+
+    @Test
+    void aNewMapperSuggestsTheModeratorRoleAndPictureAndSharesNoEmail() {
         JitsiSettings s = JitsiSettings.defaults();
-        assertThat(s.includeEmail()).isTrue();
+        assertThat(s.includeEmail()).as("every participant sees context.user").isFalse();
         assertThat(s.avatarAttribute()).isEqualTo("picture");
         assertThat(s.moderatorRole()).isEqualTo("jitsi-moderator");
         assertThat(s.moderatorGroup()).isNull();
@@ -44,33 +62,33 @@ class JitsiSettingsTest {
     @Test
     void absentOrEmptyValuesMeanNotSet() throws Exception {
         // Keycloak drops empty values when it stores a mapper: both must read the same.
-        for (Map<String, String> config : List.of(Map.<String, String>of(), Map.of(MODERATOR_ROLE, "", AVATAR_ATTRIBUTE, "", INCLUDE_EMAIL, ""))) {
+        for (Map<String, String> config : List.of(Map.<String, String>of(), config(MODERATOR_ROLE, "", AVATAR_ATTRIBUTE, "", INCLUDE_EMAIL, ""))) {
             JitsiSettings s = JitsiSettings.parse(config);
             assertThat(s.moderatorRole()).isNull();
             assertThat(s.avatarAttribute()).isNull();
-            assertThat(s.includeEmail()).isTrue();
+            assertThat(s.includeEmail()).isFalse();
             assertThat(s.featuresEnabled()).isFalse();
         }
     }
 
     @Test
     void readsEverySetting() throws Exception {
-        Map<String, String> config = new HashMap<>();
-        config.put(INCLUDE_EMAIL, "false");
-        config.put(AVATAR_ATTRIBUTE, "avatar_url");
-        config.put(MODERATOR_ROLE, "app.streamer");
-        config.put(MODERATOR_GROUP, "/staff");
-        config.put(FEATURES_EVERYONE, "screen-sharing##send-groupchat");
-        config.put(FEATURES_MODERATORS, "recording##lobby");
-        config.put(FEATURES_BY_ROLE, "livestreaming=app.streamer## recording = jitsi-recorder");
-        config.put(GROUP_ATTRIBUTE, "department");
-        config.put(AUDIENCE, "jitsi");
-        config.put(SUBJECT, "meet.example.com");
-        config.put(ROOM, "caf%c3%a9");
+        Map<String, String> config = config(
+                INCLUDE_EMAIL, "true",
+                AVATAR_ATTRIBUTE, "avatar_url",
+                MODERATOR_ROLE, "app.streamer",
+                MODERATOR_GROUP, "/staff",
+                FEATURES_EVERYONE, "screen-sharing##send-groupchat",
+                FEATURES_MODERATORS, "recording##lobby",
+                FEATURES_BY_ROLE, "livestreaming=app.streamer## recording = jitsi-recorder",
+                GROUP_ATTRIBUTE, "department",
+                AUDIENCE, "jitsi",
+                SUBJECT, "meet.example.com",
+                ROOM, "caf%c3%a9");
 
         JitsiSettings s = JitsiSettings.validate(config, REALM);
 
-        assertThat(s.includeEmail()).isFalse();
+        assertThat(s.includeEmail()).isTrue();
         assertThat(s.avatarAttribute()).isEqualTo("avatar_url");
         assertThat(s.moderatorRole()).isEqualTo("app.streamer");
         assertThat(s.moderatorGroup()).isEqualTo("/staff");
@@ -102,8 +120,8 @@ class JitsiSettingsTest {
             """)
     void refusesWrongValues(String key, String value, String message) {
         Map<String, String> config = new HashMap<>(Map.of(key, value.replace("\\t", "\t")));
-        if (key.equals(ROOM)) {
-            config.put(SUBJECT, "*");
+        if (key.equals(ROOM.key())) {
+            config.put(SUBJECT.key(), "*");
         }
         assertThatThrownBy(() -> JitsiSettings.parse(config))
                 .isInstanceOf(InvalidSettingsException.class)
@@ -118,32 +136,47 @@ class JitsiSettingsTest {
         assertThat(off.audience()).isEqualTo("jitsi");
         assertThat(off.algorithm()).isEqualTo(RoomTokenSettings.Algorithm.RS256);
         assertThat(off.wildcardAllowed()).isFalse();
+        assertThat(off.clients()).as("only the Jitsi web client by default").containsExactly("jitsi");
+        assertThat(off.tenants()).as("tenants off by default").isEmpty();
 
-        RoomTokenSettings on = JitsiSettings.parse(Map.of(RoomTokenSettings.JITSI_URL, "https://meet.example.com/",
+        RoomTokenSettings on = JitsiSettings.parse(config(RoomTokenSettings.JITSI_URL, "https://meet.example.com/",
                 RoomTokenSettings.ALGORITHM, "HS256", RoomTokenSettings.SECRET, "${vault.jitsi_secret}",
-                RoomTokenSettings.WILDCARD, "true", RoomTokenSettings.REQUIRED_ROLE, "jitsi-moderator")).roomTokens();
+                RoomTokenSettings.WILDCARD, "true", RoomTokenSettings.REQUIRED_ROLE, "jitsi-moderator",
+                RoomTokenSettings.CLIENTS, "jitsi##meetings-app", RoomTokenSettings.TENANTS, "Acme##globex",
+                RoomTokenSettings.DOMAIN_SETTING, "Meet.Jitsi")).roomTokens();
         assertThat(on.enabled()).isTrue();
         assertThat(on.jitsiUrl()).hasToString("https://meet.example.com");
         assertThat(on.algorithm()).isEqualTo(RoomTokenSettings.Algorithm.HS256);
         assertThat(on.secret()).isEqualTo("${vault.jitsi_secret}");
         assertThat(on.wildcardAllowed()).isTrue();
         assertThat(on.requiredRole()).isEqualTo("jitsi-moderator");
+        assertThat(on.clients()).containsExactly("jitsi", "meetings-app");
+        assertThat(on.tenants()).containsExactly("acme", "globex");
+        assertThat(on.domain()).isEqualTo("meet.jitsi");
     }
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', textBlock = """
-            jitsi.url             | meet.example.com                | "Jitsi URL" must be the address of Jitsi Meet
-            jitsi.url             | ftp://meet.example.com          | "Jitsi URL" must be the address of Jitsi Meet
-            jitsi.url             | https://meet.example.com/?a=b   | "Jitsi URL" must be the address of Jitsi Meet
-            jitsi.url             | https://user@meet.example.com   | "Jitsi URL" must be the address of Jitsi Meet
-            jitsi.token.lifetime  | 59                              | from 60 to 86400
-            jitsi.token.lifetime  | 86401                           | from 60 to 86400
-            jitsi.token.lifetime  | hour                            | from 60 to 86400
-            jitsi.token.algorithm | ES256                           | must be RS256 or HS256
-            jitsi.token.algorithm | HS256                           | HS256 needs
-            jitsi.token.secret    | short                           | at least 32 characters
-            jitsi.token.wildcard  | sometimes                       | must be true or false
-            jitsi.token.audience  | a b                             | must not contain spaces
+            jitsi.url             | meet.example.com                         | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.url             | ftp://meet.example.com                   | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.url             | https://meet.example.com/?a=b            | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.url             | https://user@meet.example.com            | "Jitsi URL" must be the address of Jitsi Meet
+            jitsi.token.lifetime  | 59                                       | from 60 to 86400
+            jitsi.token.lifetime  | 86401                                    | from 60 to 86400
+            jitsi.token.lifetime  | hour                                     | from 60 to 86400
+            jitsi.token.algorithm | ES256                                    | must be RS256 or HS256
+            jitsi.token.algorithm | HS256                                    | HS256 needs
+            jitsi.token.secret    | short                                    | never the secret itself
+            jitsi.token.secret    | literal-secret-0123456789-abcdefghijkl   | Keycloak's vault
+            jitsi.token.secret    | ${vault.}                                | a vault reference
+            jitsi.token.secret    | x${vault.jitsi_secret}                   | a vault reference
+            jitsi.token.wildcard  | sometimes                                | must be true or false
+            jitsi.token.audience  | a b                                      | must not contain spaces
+            jitsi.token.subject   | *                                        | must be a domain name
+            jitsi.token.subject   | 0b6a0a2e_1111                            | must be a domain name
+            jitsi.token.tenants   | acme##../x                               | "Token endpoint: tenants" entries
+            jitsi.token.tenants   | a b                                      | "Token endpoint: tenants" entries
+            jitsi.token.clients   | jitsi##admin cli                         | must not contain spaces
             """)
     void refusesWrongTokenEndpointValues(String key, String value, String message) {
         assertThatThrownBy(() -> JitsiSettings.parse(Map.of(key, value)))
@@ -152,33 +185,44 @@ class JitsiSettingsTest {
     }
 
     @Test
-    void refusesATokenEndpointRoleTheRealmDoesNotHave() {
-        assertThatThrownBy(() -> JitsiSettings.validate(Map.of(RoomTokenSettings.REQUIRED_ROLE, "starter"), REALM))
+    void aLiteralSecretIsRefusedWithWhatToDoInstead() {
+        assertThatThrownBy(() -> JitsiSettings.parse(config(RoomTokenSettings.ALGORITHM, "HS256",
+                RoomTokenSettings.SECRET, "a-very-long-literal-secret-0123456789abcdef")))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .contains("never the secret itself", "--vault=file", "${vault.jitsi_secret}"));
+    }
+
+    @Test
+    void refusesReferencesTheRealmDoesNotHave() {
+        assertThatThrownBy(() -> JitsiSettings.validate(config(RoomTokenSettings.REQUIRED_ROLE, "starter"), REALM))
                 .hasMessageContaining("Token endpoint role \"starter\" does not exist");
+        assertThatThrownBy(() -> JitsiSettings.validate(config(RoomTokenSettings.CLIENTS, "jitsi##ghost-app"), REALM))
+                .hasMessageContaining("Client \"ghost-app\" in \"Token endpoint: clients\" does not exist");
     }
 
     @Test
     void refusesOverlongValues() {
-        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(AUDIENCE, "a".repeat(256))))
+        assertThatThrownBy(() -> JitsiSettings.parse(config(AUDIENCE, "a".repeat(256))))
                 .hasMessageContaining("longer than 255");
     }
 
     @Test
     void aRoomClaimNeedsASubjectForDomainVerification() {
-        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(ROOM, "*")))
+        assertThatThrownBy(() -> JitsiSettings.parse(config(ROOM, "*")))
                 .isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("domain verification");
     }
 
     @Test
     void reportsEveryProblemAtOnce() {
-        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(INCLUDE_EMAIL, "1", FEATURES_EVERYONE, "nope")))
-                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).hasSize(2));
+        assertThatThrownBy(() -> JitsiSettings.parse(config(INCLUDE_EMAIL, "1", FEATURES_EVERYONE, "nope",
+                RoomTokenSettings.SECRET, "literal", RoomTokenSettings.TENANTS, "../x")))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).hasSize(4));
     }
 
     @Test
     void refusesRolesAndGroupsTheRealmDoesNotHave() {
-        Map<String, String> config = Map.of(
+        Map<String, String> config = config(
                 MODERATOR_ROLE, "no-such-role",
                 MODERATOR_GROUP, "/nobody",
                 FEATURES_BY_ROLE, "recording=ghost");
@@ -191,6 +235,6 @@ class JitsiSettingsTest {
 
     @Test
     void parsingAloneDoesNotLookUpTheRealm() throws Exception {
-        assertThat(JitsiSettings.parse(Map.of(MODERATOR_ROLE, "no-such-role")).moderatorRole()).isEqualTo("no-such-role");
+        assertThat(JitsiSettings.parse(config(MODERATOR_ROLE, "no-such-role")).moderatorRole()).isEqualTo("no-such-role");
     }
 }

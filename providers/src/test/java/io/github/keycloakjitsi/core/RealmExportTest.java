@@ -47,6 +47,22 @@ class RealmExportTest {
     }
 
     @Test
+    void keepsLoginAndJitsiTokenEventsAndAdminEventsForThirtyDays() {
+        assertThat(realm.get("eventsEnabled").asBoolean()).isTrue();
+        assertThat(realm.get("eventsExpiration").asLong()).isEqualTo(30 * 24 * 3600);
+        assertThat(realm.get("enabledEventTypes").findValuesAsText("")).isEmpty();
+        assertThat(realm.get("enabledEventTypes").toString()).contains("\"LOGIN\"", "\"LOGIN_ERROR\"", "\"TOKEN_EXCHANGE\"",
+                "\"TOKEN_EXCHANGE_ERROR\"", "\"CODE_TO_TOKEN\"", "\"REFRESH_TOKEN\"", "\"LOGOUT\"");
+        assertThat(realm.get("adminEventsEnabled").asBoolean()).isTrue();
+        assertThat(realm.get("attributes").get("adminEventsExpiration").asText()).isEqualTo(String.valueOf(30 * 24 * 3600));
+    }
+
+    @Test
+    void asksForPasswordsOfTwelveCharactersThatAreNeitherUsernameNorEmail() {
+        assertThat(realm.get("passwordPolicy").asText()).isEqualTo("length(12) and notUsername and notEmail");
+    }
+
+    @Test
     void hasTheModeratorRoleAndBruteForceProtection() {
         assertThat(realm.get("bruteForceProtected").asBoolean()).isTrue();
         assertThat(realm.get("roles").get("realm").findValuesAsText("name")).contains("jitsi-moderator");
@@ -89,6 +105,7 @@ class RealmExportTest {
         assertThat(join.get("publicClient").asBoolean()).isTrue();
         assertThat(join.get("directAccessGrantsEnabled").asBoolean()).isFalse();
         assertThat(join.get("redirectUris").toString()).isEqualTo("[\"/realms/jitsi-realm/jitsi/join/callback\"]");
+        assertThat(join.get("attributes").get("pkce.code.challenge.method").asText()).as("PKCE like client jitsi").isEqualTo("S256");
     }
 
     @Test
@@ -104,6 +121,10 @@ class RealmExportTest {
         assertThat(settings.moderatorRole()).isEqualTo("jitsi-moderator");
         assertThat(settings.room()).isNull();
         assertThat(settings.roomTokens().jitsiUrl()).hasToString("https://localhost:8443");
+        assertThat(settings.includeEmail()).as("every participant sees context.user").isFalse();
+        assertThat(settings.roomTokens().clients()).containsExactly("jitsi");
+        assertThat(settings.roomTokens().tenants()).isEmpty();
+        assertThat(settings.roomTokens().wildcardAllowed()).isFalse();
         assertThat(config).containsEntry("access.token.claim", "true");
     }
 }

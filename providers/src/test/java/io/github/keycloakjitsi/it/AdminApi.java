@@ -236,12 +236,37 @@ final class AdminApi {
         void run() throws Exception;
     }
 
-    void enableEvents() {
-        expect(call("PUT", "/events/config", Map.of("eventsEnabled", true, "eventsExpiration", 3600)), 204);
+    /** An access token of {@code clientId} for the user by the password grant (no browser login). */
+    String passwordGrant(String clientId, TestUser user) {
+        HttpResponse<String> token = Http.send(http, Http.postForm(server.oidcUrl() + "/token",
+                Map.of("grant_type", "password", "client_id", clientId, "username", user.username(), "password", user.password())).build());
+        return (String) Json.object(expect(token, 200).body()).get("access_token");
+    }
+
+    private String introspector;
+
+    /** Keycloak's token introspection of {@code token}, as a resource server of the realm asks it. */
+    Map<String, Object> introspect(String token) {
+        String secret = "introspector-secret-" + REALM;
+        if (introspector == null) {
+            introspector = "resource-server-" + UUID.randomUUID().toString().substring(0, 8);
+            expect(call("POST", "/clients", Map.of("clientId", introspector, "publicClient", false, "secret", secret,
+                    "serviceAccountsEnabled", true, "standardFlowEnabled", false)), 201);
+        }
+        HttpResponse<String> response = Http.send(http, Http.postForm(server.oidcUrl() + "/token/introspect",
+                Map.of("token", token, "client_id", introspector, "client_secret", secret)).build());
+        return Json.object(expect(response, 200).body());
     }
 
     List<Map<String, Object>> events(String type) {
         return Json.array(expect(call("GET", "/events?type=" + type + "&max=500", null), 200).body());
+    }
+
+    /** Creates a realm from its representation, as a realm import does (no mapper validation). */
+    void createRealm(Map<String, Object> representation) {
+        expect(Http.send(http, HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms"))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(representation))).build()), 201);
     }
 
     /** Another realm with a direct-grant client and one user, to get tokens that are not jitsi-realm's. */

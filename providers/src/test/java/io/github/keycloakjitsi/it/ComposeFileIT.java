@@ -29,9 +29,18 @@ class ComposeFileIT {
                 .doesNotContainKeys("KC_PROXY", "KEYCLOAK_ADMIN", "KEYCLOAK_ADMIN_PASSWORD");
 
         assertThat(keycloak.get("restart")).isEqualTo("unless-stopped");
-        assertThat(keycloak.get("ports").toString()).contains("18080").contains("8080");
-        assertThat((List<String>) keycloak.get("volumes")).singleElement().asString()
-                .endsWith("/keycloak-data:/opt/keycloak/data/h2:rw");
+        assertThat((List<Object>) keycloak.get("ports")).as("published on this host's loopback only, for the guide's nginx")
+                .singleElement().asString().isEqualTo("127.0.0.1:18080:8080/tcp");
+        assertThat((List<String>) keycloak.get("volumes")).hasSize(2)
+                .anySatisfy(v -> assertThat(v).endsWith("/keycloak-data:/opt/keycloak/data/h2:rw"))
+                .anySatisfy(v -> assertThat(v).endsWith("/vault:/opt/keycloak/vault:ro"));
+        assertThat(env).containsEntry("KC_VAULT_DIR", "/opt/keycloak/vault");
+
+        // X-Forwarded headers are trusted from the proxy only: the gateway of the compose network.
+        assertThat(env).containsEntry("KC_PROXY_TRUSTED_ADDRESSES", "172.30.80.1");
+        Map<String, Object> network = (Map<String, Object>) ((Map<String, Object>) ProjectFiles.composeConfig().get("networks")).get("keycloak");
+        assertThat(network.toString()).contains("subnet=172.30.80.0/24").contains("gateway=172.30.80.1");
+        assertThat((Map<String, Object>) keycloak.get("networks")).containsKey("keycloak");
         assertThat(((Map<String, Object>) keycloak.get("healthcheck")).get("test").toString()).contains("/health/ready");
 
         Map<String, Object> postgres = (Map<String, Object>) services.get("postgres");

@@ -48,10 +48,14 @@ class ImageStepsIT {
         ProcessBuilder process = new ProcessBuilder(start).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(root.resolve("providers/target/image-keycloak.log").toFile());
         process.environment().putAll(composeEnv);
-        // Only the ports differ from the container: free loopback ports instead of 8080/9000.
+        // Only the ports and the vault's folder differ from the container: free loopback ports instead
+        // of 8080/9000, and a folder here for the ./vault volume.
         process.environment().put("KC_HTTP_HOST", "127.0.0.1");
         process.environment().put("KC_HTTP_PORT", String.valueOf(http));
         process.environment().put("KC_HTTP_MANAGEMENT_PORT", String.valueOf(management));
+        assertThat(composeEnv.get("KC_VAULT_DIR")).isEqualTo("/opt/keycloak/vault");
+        Path vault = Files.createDirectories(root.resolve("providers/target/image-keycloak-vault"));
+        process.environment().put("KC_VAULT_DIR", vault.toString());
 
         KeycloakServer server = KeycloakServer.launch(process, http, management, root.resolve("providers/target/image-keycloak.log"),
                 composeEnv.get("JITSI_HOST"), composeEnv.get("JITSI_FRONTEND_URL"));
@@ -59,6 +63,13 @@ class ImageStepsIT {
             JitsiWebClient browser = new JitsiWebClient(server);
             Map<String, Object> discovery = Json.object(browser.get(server.realmUrl() + "/.well-known/openid-configuration").body());
             assertThat(discovery.get("issuer")).isEqualTo("https://jitsi.example.com/realms/jitsi-realm");
+
+            // X-Forwarded headers count only from KC_PROXY_TRUSTED_ADDRESSES (the compose network's
+            // gateway): this test's requests come from 127.0.0.1, so forged ones change nothing.
+            java.net.http.HttpResponse<String> forged = Http.send(java.net.http.HttpClient.newHttpClient(),
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/realms/master/.well-known/openid-configuration"))
+                            .header("X-Forwarded-Host", "evil.example").header("X-Forwarded-Proto", "https").build());
+            assertThat(Json.object(forged.body()).get("issuer")).isEqualTo(server.baseUrl() + "/realms/master");
 
             AdminApi admin = new AdminApi(server);
             AdminApi.TestUser user = admin.newUser("image");

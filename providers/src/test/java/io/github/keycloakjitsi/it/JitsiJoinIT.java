@@ -38,14 +38,20 @@ class JitsiJoinIT {
         return response.headers().firstValue("Location").orElseThrow();
     }
 
-    private static String jwtOf(String meetingUrl) {
-        return Http.query(URI.create(meetingUrl)).get("jwt");
+    /** The token from the meeting URL's fragment (#jwt=), where jitsi-meet reads it first; the URL has no query. */
+    static String jwtOf(String meetingUrl) {
+        URI uri = URI.create(meetingUrl);
+        assertThat(uri.getRawQuery()).as("no query: a token there lands in logs and Referer headers").isNull();
+        assertThat(uri.getRawFragment()).startsWith("jwt=").doesNotContain("&");
+        return uri.getRawFragment().substring("jwt=".length());
     }
 
     /** Anonymous browser: join -> login page -> callback -> meeting. Returns the browser and the callback URL used. */
     private static String[] joinThroughLogin(JitsiWebClient browser, AdminApi.TestUser user, String query) {
         String toLogin = location(browser.get(joinUrl(query)));
         assertThat(toLogin).startsWith(server.oidcUrl() + "/auth?").contains("client_id=jitsi-join");
+        assertThat(Http.query(URI.create(toLogin))).as("PKCE S256, as client jitsi-join requires")
+                .containsEntry("code_challenge_method", "S256").containsKey("code_challenge");
         String toCallback = location(browser.submitLogin(browser.get(toLogin), user.username(), user.password()));
         assertThat(toCallback).startsWith(server.realmUrl() + "/jitsi/join/callback?");
         String toMeeting = location(browser.get(toCallback));
@@ -60,16 +66,72 @@ class JitsiJoinIT {
 
         String meeting = joinThroughLogin(browser, user, "room=Team%20Sync")[0];
 
-        assertThat(meeting).startsWith(MEETING_BASE + "team%20sync?jwt=");
+        assertThat(meeting).startsWith(MEETING_BASE + "team%20sync#jwt=");
         ProsodyRules prosody = JitsiTokenEndpointIT.roomProsody(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
         Map<String, Object> claims = prosody.verify(jwtOf(meeting));
         assertThat(claims).containsEntry("room", "team%20sync").containsEntry("sub", JITSI_HOST);
         assertThat(ProsodyRules.isOwner(claims)).isTrue();
 
         // Now signed in: the next join goes straight to the meeting.
-        String again = location(browser.get(joinUrl("room=Other&tenant=acme")));
-        assertThat(again).startsWith(MEETING_BASE + "acme/other?jwt=");
-        assertThat(prosody.verify(jwtOf(again))).containsEntry("sub", "acme").containsEntry("room", "other");
+        admin.withJitsiSettings(Map.of("jitsi.token.tenants", "acme"), () -> {
+            HttpResponse<String> direct = browser.get(joinUrl("room=Other&tenant=acme"));
+            assertThat(direct.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+            String again = location(direct);
+            assertThat(again).startsWith(MEETING_BASE + "acme/other#jwt=");
+            assertThat(prosody.verify(jwtOf(again))).containsEntry("sub", "acme").containsEntry("room", "other");
+        });
+    }
+
+    @Test
+    void tokensOfOtherClientsAreNoConcernOfJoinButTheSsoSessionIs() {
+        // /join reads the SSO cookie only: an access token in the Authorization header is no login.
+        AdminApi.TestUser user = admin.newUser("bearer-join");
+        String accessToken = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
+        HttpResponse<String> response = Http.send(java.net.http.HttpClient.newHttpClient(), java.net.http.HttpRequest.newBuilder(
+                URI.create(joinUrl("room=r"))).header("Authorization", "Bearer " + accessToken).build());
+        assertThat(location(response)).as("to the login page, no token").startsWith(server.oidcUrl() + "/auth?").doesNotContain("jwt=");
+    }
+
+    @Test
+    void anAnonymousLoopOfJoinAndCallbackLeavesNothingBehind() {
+        JitsiWebClient anonymous = new JitsiWebClient(server);
+        Map<String, Double> before = server.cacheStores();
+        for (int i = 0; i < 25; i++) {
+            String toLogin = location(anonymous.get(joinUrl("room=loop" + i)));
+            String state = Http.query(URI.create(toLogin)).get("state");
+            // Back at the callback with a genuine state of this browser, but no login: refused, nothing recorded.
+            JitsiTokenRefusalsIT.assertRefused(anonymous.get(server.realmUrl() + "/jitsi/join/callback?code=x&state=" + Http.encode(state)),
+                    401, "login_required");
+            JitsiTokenRefusalsIT.assertRefused(anonymous.get(server.realmUrl() + "/jitsi/join/callback?code=x&state=forged"),
+                    400, "invalid_state");
+        }
+        Map<String, Double> after = server.cacheStores();
+        assertThat(after).as("writes to Keycloak's single-use store, sessions and login sessions")
+                .containsEntry("actionTokens", before.get("actionTokens"))
+                .containsEntry("sessions", before.get("sessions"))
+                .containsEntry("authenticationSessions", before.get("authenticationSessions"));
+
+        // The same counters do move for a real join: the login, its session, the state's one use.
+        AdminApi.TestUser user = admin.newUser("counted");
+        joinThroughLogin(new JitsiWebClient(server), user, "room=counted");
+        Map<String, Double> afterAJoin = server.cacheStores();
+        assertThat(afterAJoin.get("actionTokens")).isGreaterThan(after.get("actionTokens"));
+        assertThat(afterAJoin.get("sessions")).isGreaterThan(after.get("sessions"));
+        assertThat(afterAJoin.get("authenticationSessions")).isGreaterThan(after.get("authenticationSessions"));
+    }
+
+    @Test
+    void aStateTriedWithoutALoginIsStillGoodAfterTheLogin() {
+        AdminApi.TestUser user = admin.newUser("patient");
+        JitsiWebClient browser = new JitsiWebClient(server);
+        String toLogin = location(browser.get(joinUrl("room=later")));
+        String state = Http.query(URI.create(toLogin)).get("state");
+        JitsiTokenRefusalsIT.assertRefused(browser.get(server.realmUrl() + "/jitsi/join/callback?code=x&state=" + Http.encode(state)),
+                401, "login_required");
+
+        String toCallback = location(browser.submitLogin(browser.get(toLogin), user.username(), user.password()));
+        assertThat(location(browser.get(toCallback))).as("the refused try did not use the state up")
+                .startsWith(MEETING_BASE + "later#jwt=");
     }
 
     @Test
@@ -138,7 +200,7 @@ class JitsiJoinIT {
             URI uri = URI.create(location);
             assertThat(uri.getScheme() + "://" + uri.getHost() + "/").isEqualTo(MEETING_BASE);
             assertThat(uri.getRawPath()).as("one path segment").startsWith("/").matches("/[^/]+");
-            assertThat(Http.query(uri)).containsOnlyKeys("jwt");
+            assertThat(jwtOf(location)).startsWith("eyJ");
         }
     }
 }

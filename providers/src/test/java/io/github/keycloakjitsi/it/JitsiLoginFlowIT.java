@@ -46,10 +46,11 @@ class JitsiLoginFlowIT {
         assertThat(contextUser(claims)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "id", user.id(),
                 "name", "Ada Lovelace",
-                "email", user.username() + "@example.test",
                 "avatar", "https://img.example.test/ada.png",
                 "moderator", true,
                 "affiliation", "owner"));
+        assertThat(contextUser(claims)).as("every participant sees context.user: no email unless the admin shares it")
+                .doesNotContainKey("email");
         assertThat(ProsodyRules.isOwner(claims)).isTrue();
         assertThat(context(claims)).as("features are off in the shipped realm").doesNotContainKey("features");
         assertThat(prosody.allowsRoom(claims, "weeklymeeting", KeycloakServer.JITSI_HOST, null))

@@ -147,6 +147,10 @@ class JitsiMapperIT {
         Map<String, Object> claims = loginThrough(clientId, user);
         assertThat(contextUser(claims)).doesNotContainKey("email").containsEntry("avatar", "https://img.example.test/p.jpg");
         assertThat(context(claims)).containsEntry("group", "sales");
+
+        String sharing = clientWith(settings("jitsi.user.email", "true"));
+        assertThat(contextUser(loginThrough(sharing, user))).as("shared once switched on")
+                .containsEntry("email", user.username() + "@example.test");
     }
 
     @Test
@@ -289,6 +293,10 @@ class JitsiMapperIT {
             jitsi.room                  | *                      | domain verification
             jitsi.user.avatar.attribute | pic ture               | must not contain spaces
             jitsi.group.attribute       | dep\tartment           | must not contain spaces
+            jitsi.token.secret          | literal-secret-0123456789-abcdefghijkl | never the secret itself
+            jitsi.token.clients         | ghost-client           | Client "ghost-client" in "Token endpoint: clients" does not exist
+            jitsi.token.tenants         | ../evil                | "Token endpoint: tenants" entries
+            jitsi.token.subject         | *                      | must be a domain name
             """)
     void wrongSettingsAreRefusedWhenSaved(String key, String value, String message) {
         String clientInternalId = admin.client("jitsi").get("id").toString();

@@ -72,7 +72,9 @@ class JitsiTokenEndpointIT {
         assertThat(body).containsOnlyKeys("token", "room", "tenant", "expires_in", "moderator", "url")
                 .containsEntry("room", "caf%c3%a9").containsEntry("tenant", "").containsEntry("moderator", true);
         String token = (String) body.get("token");
-        assertThat(body.get("url")).isEqualTo(MEETING_BASE + "caf%c3%a9?jwt=" + token);
+        assertThat(body.get("url")).as("the token in the fragment, never in the query")
+                .isEqualTo(MEETING_BASE + "caf%c3%a9#jwt=" + token);
+        assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
 
         JWKSet certs = ProsodyRules.fetchJwks(server.oidcUrl() + "/certs");
         Map<String, Object> claims = roomProsody(certs).verify(token);
@@ -80,6 +82,8 @@ class JitsiTokenEndpointIT {
         assertThat(certs.getKeyByKeyId(SignedJWT.parse(token).getHeader().getKeyID())).as("kid listed in /certs").isNotNull();
         assertThat(claims).containsEntry("iss", server.realmUrl()).containsEntry("aud", "jitsi")
                 .containsEntry("sub", JITSI_HOST).containsEntry("room", "caf%c3%a9").containsKeys("iat", "nbf", "exp", "jti");
+        assertThat(claims).as("typed: no access token says so").containsEntry("typ", "jitsi-room")
+                .doesNotContainKeys("azp", "sid", "scope", "session_state");
         assertThat(roomProsody(certs).allowsRoom(claims, "caf%c3%a9", JITSI_HOST, null)).isTrue();
         assertThat(roomProsody(certs).allowsRoom(claims, "another", JITSI_HOST, null)).isFalse();
         assertThat(ProsodyRules.isOwner(claims)).isTrue();
@@ -95,17 +99,39 @@ class JitsiTokenEndpointIT {
     }
 
     @Test
-    void aTenantBecomesTheSubjectAndThePath() throws Exception {
+    void anAllowedTenantBecomesTheSubjectAndThePath() throws Exception {
         AdminApi.TestUser user = admin.newUser("tenant");
-        HttpResponse<String> response = requestToken(accessToken(user), Map.of("room", "Weekly", "tenant", "Acme"));
-        Map<String, Object> body = Json.object(response.body());
-        assertThat(body).containsEntry("tenant", "acme").containsEntry("moderator", false);
-        assertThat((String) body.get("url")).startsWith(MEETING_BASE + "acme/weekly?jwt=");
-        ProsodyRules prosody = roomProsody(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
-        Map<String, Object> claims = prosody.verify((String) body.get("token"));
-        assertThat(claims).containsEntry("sub", "acme");
-        assertThat(prosody.allowsRoom(claims, "weekly", JITSI_HOST, "acme")).isTrue();
-        assertThat(prosody.allowsRoom(claims, "weekly", JITSI_HOST, "other")).isFalse();
+        String accessToken = accessToken(user);
+        JitsiTokenRefusalsIT.assertRefused(requestToken(accessToken, Map.of("room", "Weekly", "tenant", "acme")), 403, "tenant_not_allowed");
+        admin.withJitsiSettings(Map.of("jitsi.token.tenants", "acme##globex"), () -> {
+            HttpResponse<String> response = requestToken(accessToken, Map.of("room", "Weekly", "tenant", "Acme"));
+            Map<String, Object> body = Json.object(response.body());
+            assertThat(body).containsEntry("tenant", "acme").containsEntry("moderator", false);
+            assertThat((String) body.get("url")).startsWith(MEETING_BASE + "acme/weekly#jwt=");
+            ProsodyRules prosody = roomProsody(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+            Map<String, Object> claims = prosody.verify((String) body.get("token"));
+            assertThat(claims).containsEntry("sub", "acme");
+            assertThat(prosody.allowsRoom(claims, "weekly", JITSI_HOST, "acme")).isTrue();
+            assertThat(prosody.allowsRoom(claims, "weekly", JITSI_HOST, "other")).isFalse();
+
+            // The subject is never the caller's choice: another user's id is no tenant.
+            JitsiTokenRefusalsIT.assertRefused(requestToken(accessToken, Map.of("room", "Weekly", "tenant", user.id())),
+                    403, "tenant_not_allowed");
+            JitsiTokenRefusalsIT.assertRefused(requestToken(accessToken, Map.of("room", "Weekly", "tenant", "initech")),
+                    403, "tenant_not_allowed");
+        });
+    }
+
+    @Test
+    void aRoomTokenIsNeverTakenForAnAccessToken() throws Exception {
+        AdminApi.TestUser user = admin.newUser("typed");
+        String roomToken = (String) Json.object(requestToken(accessToken(user), Map.of("room", "typed")).body()).get("token");
+        assertThat(ProsodyRules.payload(roomToken)).containsEntry("typ", "jitsi-room");
+
+        HttpResponse<String> userInfo = new JitsiWebClient(server).userInfo(roomToken);
+        assertThat(userInfo.statusCode()).as("Keycloak's userinfo refuses it").isEqualTo(401);
+        JitsiTokenRefusalsIT.assertRefused(requestToken(roomToken, Map.of("room", "other")), 401, "invalid_token");
+        assertThat(admin.introspect(roomToken)).as("introspection: not an active token of this realm").containsEntry("active", false);
     }
 
     @Test
@@ -133,7 +159,7 @@ class JitsiTokenEndpointIT {
     }
 
     @Test
-    void hs256WithASecretFromTheVaultOrTheSettings() throws Exception {
+    void hs256WithTheSecretFromKeycloaksVault() throws Exception {
         String accessToken = accessToken(admin.newUser("hmac"));
         ProsodyRules.Settings appSecretMode = new ProsodyRules.Settings(Set.of("my_app_id"), Set.of("my_app_id"), true, "HS256");
         admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", "${vault.jitsi_secret}",
@@ -142,12 +168,6 @@ class JitsiTokenEndpointIT {
             assertThat(SignedJWT.parse(token).getHeader().toJSONObject()).containsEntry("alg", "HS256").containsEntry("typ", "JWT");
             Map<String, Object> claims = ProsodyRules.withSecret(appSecretMode, KeycloakServer.VAULT_SECRET.getBytes(StandardCharsets.UTF_8)).verify(token);
             assertThat(claims).containsEntry("room", "hmac").containsEntry("iss", "my_app_id");
-        });
-        String literal = "literal-secret-0123456789-abcdefghijkl";
-        admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", literal,
-                "jitsi.token.issuer", "my_app_id", "jitsi.token.audience", "my_app_id"), () -> {
-            String token = (String) Json.object(requestToken(accessToken, Map.of("room", "hmac")).body()).get("token");
-            assertThat(ProsodyRules.withSecret(appSecretMode, literal.getBytes(StandardCharsets.UTF_8)).verify(token)).containsEntry("room", "hmac");
         });
         admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", "${vault.missing_secret}"), () -> {
             HttpResponse<String> response = requestToken(accessToken, Map.of("room", "hmac"));
@@ -173,6 +193,7 @@ class JitsiTokenEndpointIT {
                 .contains("VirtualHost \"" + JITSI_HOST + "\"")
                 .contains("wait_for_host_disable_auto_owners = true");
         assertThat((String) doc.get("config_js")).contains(server.realmUrl() + "/jitsi/join?room={room}");
+        assertThat(doc).containsEntry("token_type", "jitsi-room").containsEntry("tenants", List.of());
     }
 
     @Test
@@ -200,7 +221,6 @@ class JitsiTokenEndpointIT {
 
     @Test
     void eventsRecordTokensAndRefusals() {
-        admin.enableEvents();
         AdminApi.TestUser user = admin.newUser("events");
         admin.grantRealmRole(user.id(), "jitsi-moderator");
         String accessToken = accessToken(user);

@@ -37,8 +37,9 @@ final class JitsiWebClient {
     private final String origin;
     private final String redirectUri;
     private final String postLogoutUri;
+    private final BrowserCookies cookies = new BrowserCookies();
     private final HttpClient browser = HttpClient.newBuilder()
-            .cookieHandler(new BrowserCookies())
+            .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
@@ -160,6 +161,15 @@ final class JitsiWebClient {
     HttpResponse<String> userInfo(String accessToken) {
         return send(HttpRequest.newBuilder(URI.create(server.oidcUrl() + "/userinfo"))
                 .header("Authorization", "Bearer " + accessToken));
+    }
+
+    /** The Cookie header this browser would send to {@code url} (its SSO session, for a request made by other means). */
+    String cookieHeader(String url) {
+        try {
+            return String.join("; ", cookies.get(URI.create(url), Map.of()).getOrDefault("Cookie", java.util.List.of()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     HttpResponse<String> get(String url) {

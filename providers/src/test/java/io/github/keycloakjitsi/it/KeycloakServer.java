@@ -89,6 +89,8 @@ public final class KeycloakServer {
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("JITSI_HOST", JITSI_HOST);
+        // Infinispan's cache statistics on /metrics: how the tests see what a request writes.
+        env.put("KC_METRICS_ENABLED", "true");
         env.put("KC_VAULT", "file");
         env.put("KC_VAULT_DIR", vault(home.resolveSibling(name + "-vault")).toString());
         env.putAll(extraEnvironment);
@@ -201,11 +203,43 @@ public final class KeycloakServer {
         }
     }
 
+    /**
+     * How many writes each of Keycloak's caches has taken so far ({@code vendor_statistics_stores}
+     * on the management port's /metrics), by cache name: single-use objects are in
+     * {@code actionTokens}, SSO sessions in {@code sessions}, login sessions in {@code authenticationSessions}.
+     */
+    public Map<String, Double> cacheStores() {
+        HttpResponse<String> metrics = Http.send(HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build());
+        if (metrics.statusCode() != 200) {
+            throw new AssertionError("/metrics -> " + metrics.statusCode());
+        }
+        Map<String, Double> stores = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^vendor_statistics_stores\\{cache=\"([^\"]+)\"[^}]*} (\\S+)$")
+                .matcher(metrics.body());
+        while (m.find()) {
+            stores.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+        }
+        if (stores.isEmpty()) {
+            throw new AssertionError("no cache statistics on /metrics");
+        }
+        return stores;
+    }
+
     /** CPU time the server's processes (the start script and the JVM it runs) have used so far. */
     public Duration cpuTime() {
         return Stream.concat(Stream.of(process.toHandle()), process.descendants())
                 .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO))
                 .reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** Everything the server has logged so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String logTail() {

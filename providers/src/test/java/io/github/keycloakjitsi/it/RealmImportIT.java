@@ -48,13 +48,26 @@ class RealmImportIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theLocalDefaultsLeaveTheFrontendUrlUnset() {
         KeycloakServer server = KeycloakServer.shared();
         Map<String, Object> discovery = Json.object(new JitsiWebClient(server)
                 .get(server.realmUrl() + "/.well-known/openid-configuration").body());
         assertThat(discovery.get("issuer")).isEqualTo(server.realmUrl());
         Map<String, Object> realm = Json.object(new AdminApi(server).call("GET", "", null).body());
-        assertThat(realm).containsEntry("bruteForceProtected", true);
+        assertThat(realm).containsEntry("bruteForceProtected", true)
+                .containsEntry("passwordPolicy", "length(12) and notUsername and notEmail");
+
+        AdminApi admin = new AdminApi(server);
+        Map<String, Object> events = Json.object(admin.call("GET", "/events/config", null).body());
+        assertThat(events).containsEntry("eventsEnabled", true).containsEntry("eventsExpiration", 2592000)
+                .containsEntry("adminEventsEnabled", true);
+        assertThat((List<String>) events.get("enabledEventTypes")).contains("LOGIN", "LOGIN_ERROR", "TOKEN_EXCHANGE", "TOKEN_EXCHANGE_ERROR");
+
+        java.net.http.HttpResponse<String> weak = admin.call("POST", "/users", Map.of("username", "weak-" + java.util.UUID.randomUUID(),
+                "enabled", true, "credentials", List.of(Map.of("type", "password", "value", "short-pw", "temporary", false))));
+        assertThat(weak.statusCode()).as("the password policy applies: " + weak.body()).isEqualTo(400);
+        assertThat(weak.body()).contains("invalidPasswordMinLength");
     }
 
     @Test

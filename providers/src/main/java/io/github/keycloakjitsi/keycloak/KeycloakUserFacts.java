@@ -1,4 +1,4 @@
-package io.github.keycloakjitsi.mapper;
+package io.github.keycloakjitsi.keycloak;
 
 import io.github.keycloakjitsi.core.UserFacts;
 import org.keycloak.models.GroupModel;
@@ -55,7 +55,7 @@ public final class KeycloakUserFacts implements UserFacts {
     /** Keycloak's {@code hasRole} counts group role mappings and composite roles. */
     @Override
     public boolean hasRole(String roleName) {
-        RoleModel role = KeycloakModelUtils.getRoleFromString(session, realm, roleName);
+        RoleModel role = Roles.find(realm, roleName);
         return role != null && user.hasRole(role);
     }
 

@@ -1,4 +1,4 @@
-package io.github.keycloakjitsi.mapper;
+package io.github.keycloakjitsi.keycloak;
 
 import io.github.keycloakjitsi.core.RealmDirectory;
 import org.keycloak.models.KeycloakSession;
@@ -18,11 +18,16 @@ public final class KeycloakRealmDirectory implements RealmDirectory {
 
     @Override
     public boolean roleExists(String roleName) {
-        return KeycloakModelUtils.getRoleFromString(session, realm, roleName) != null;
+        return Roles.find(realm, roleName) != null;
     }
 
     @Override
     public boolean groupExists(String groupPath) {
         return KeycloakModelUtils.findGroupByPath(session, realm, groupPath) != null;
+    }
+
+    @Override
+    public boolean clientExists(String clientId) {
+        return realm.getClientByClientId(clientId) != null;
     }
 }

@@ -1,0 +1,53 @@
+package io.github.keycloakjitsi.resource;
+
+import io.github.keycloakjitsi.core.RoomTokenSettings;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.Urls;
+
+import java.net.URI;
+
+/**
+ * The addresses of a realm's /jitsi endpoints as the caller sees them (frontend URL and proxy
+ * headers included), and the issuer room tokens carry: spelled out here only.
+ *
+ * @param realm       the realm's base URL, {@code .../realms/<realm>}
+ * @param realmIssuer the realm's issuer (what Keycloak's own tokens carry as {@code iss})
+ */
+record JitsiUrls(String realm, String realmIssuer) {
+
+    static JitsiUrls of(KeycloakSession session, RealmModel realmModel) {
+        URI base = session.getContext().getUri().getBaseUri();
+        return new JitsiUrls(Urls.realmBase(base).path(realmModel.getName()).build().toString(),
+                Urls.realmIssuer(base, realmModel.getName()));
+    }
+
+    /** {@code iss} of room tokens: the configured issuer, else the realm's. */
+    String issuer(RoomTokenSettings tokens) {
+        return tokens.issuer() != null ? tokens.issuer() : realmIssuer;
+    }
+
+    String jitsi() {
+        return realm + "/jitsi";
+    }
+
+    String token() {
+        return jitsi() + "/token";
+    }
+
+    String join() {
+        return jitsi() + "/join";
+    }
+
+    String joinCallback() {
+        return join() + "/callback";
+    }
+
+    String keys() {
+        return jitsi() + "/keys";
+    }
+
+    String certs() {
+        return realm + "/protocol/openid-connect/certs";
+    }
+}
