@@ -11,13 +11,15 @@ COPY providers/pom.xml providers/
 COPY providers/src/main providers/src/main
 RUN mvn -B -q -pl providers -am -Dmaven.test.skip=true package
 
-# 2. The guide's builder stage: kc.sh build with the jar, the themes and health checks.
+# 2. The guide's builder stage: kc.sh build with the jar, the themes, health checks and Keycloak's
+#    file vault (where an HS256 shared secret lives, never in the mapper's settings).
 FROM quay.io/keycloak/keycloak:${KC_VERSION} AS builder
 ARG KC_DB=dev-file
 ENV KC_DB=${KC_DB}
 COPY --from=bundle /src/providers/target/keycloak-jitsi.jar /opt/keycloak/providers/keycloak-jitsi.jar
 COPY themes/ /opt/keycloak/themes/
-RUN /opt/keycloak/bin/kc.sh build --health-enabled=true
+RUN /opt/keycloak/bin/kc.sh build --health-enabled=true --vault=file
+RUN mkdir -p /opt/keycloak/vault
 
 # 3. The server: optimized start, the realm imported on first start, as the non-root keycloak user.
 FROM quay.io/keycloak/keycloak:${KC_VERSION}

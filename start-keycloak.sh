@@ -10,7 +10,8 @@
 #   KC_HTTP_PORT (8080), KC_HTTP_MANAGEMENT_PORT (9000), KC_BOOTSTRAP_ADMIN_USERNAME (admin),
 #   KC_BOOTSTRAP_ADMIN_PASSWORD (admin, for a local start only), JITSI_HOST and JITSI_FRONTEND_URL
 #   (read by the realm import, see README.md), KC_HOME (where Keycloak is installed),
-#   SKIP_BUILD=1 (use the jar already in providers/target).
+#   KC_VAULT_DIR (Keycloak's file vault, default .keycloak/vault: an HS256 shared secret goes in
+#   <dir>/jitsi-realm_jitsi__secret), SKIP_BUILD=1 (use the jar already in providers/target).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +27,10 @@ export KC_HTTP_MANAGEMENT_PORT=${KC_HTTP_MANAGEMENT_PORT:-9000}
 export KC_HEALTH_ENABLED=true
 export KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}
 export KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}
+export KC_VAULT=${KC_VAULT:-file}
+export KC_VAULT_DIR=${KC_VAULT_DIR:-$root/.keycloak/vault}
+mkdir -p "$KC_VAULT_DIR"
+chmod 700 "$KC_VAULT_DIR"
 
 if [ "${SKIP_BUILD:-}" != 1 ]; then
     echo "Building the keycloak-jitsi provider jar..."
@@ -65,6 +70,7 @@ Starting Keycloak $KC_VERSION with keycloak-jitsi (Java: ${JAVA_HOME:-$(command 
   Jitsi realm:   $base/realms/jitsi-realm  (keys: $base/realms/jitsi-realm/protocol/openid-connect/certs)
   Readiness:     http://localhost:$KC_HTTP_MANAGEMENT_PORT/health/ready
   Data:          $KC_HOME/data (kept between starts)
+  Vault:         $KC_VAULT_DIR (secrets referenced as \${vault.<name>})
 The first start takes about a minute. Stop with Ctrl+C.
 INFO
 exec "$KC_HOME/bin/kc.sh" start-dev --import-realm
