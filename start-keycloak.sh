@@ -5,14 +5,24 @@
 #   3. installs the provider jar, themes/ and the realm export into it,
 #   4. starts Keycloak in dev mode with the realm imported, on the embedded H2 database.
 # The distribution and its database live in .keycloak/ and are kept between starts.
+# With --install-only it stops after step 3: a Keycloak with the bundle in KC_HOME, to build and
+# start yourself (kc.sh build --db=postgres ...; kc.sh start --optimized --import-realm).
 #
 # Settings (environment):
 #   KC_HTTP_PORT (8080), KC_HTTP_MANAGEMENT_PORT (9000), KC_BOOTSTRAP_ADMIN_USERNAME (admin),
 #   KC_BOOTSTRAP_ADMIN_PASSWORD (admin, for a local start only), JITSI_HOST and JITSI_FRONTEND_URL
 #   (read by the realm import, see README.md), KC_HOME (where Keycloak is installed),
+#   KEYCLOAK_VERSION (another Keycloak 26.x than the one pom.xml pins; the jar supports 26.4 on),
 #   KC_VAULT_DIR (Keycloak's file vault, default .keycloak/vault: an HS256 shared secret goes in
 #   <dir>/jitsi-realm_jitsi__secret), SKIP_BUILD=1 (use the jar already in providers/target).
 set -euo pipefail
+
+install_only=
+case "${1:-}" in
+    --install-only) install_only=1 ;;
+    "") ;;
+    *) echo "usage: $0 [--install-only]" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
@@ -20,7 +30,8 @@ cd "$root"
 # Keycloak 26.7 runs on Java 21+.
 . "$root/scripts/use-java-21.sh"
 
-KC_VERSION=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -n 1)
+# The Keycloak release: the one pom.xml pins, unless KEYCLOAK_VERSION names another 26.x.
+KC_VERSION=${KEYCLOAK_VERSION:-$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -n 1)}
 KC_HOME=${KC_HOME:-$root/.keycloak/keycloak-$KC_VERSION}
 export KC_HTTP_PORT=${KC_HTTP_PORT:-8080}
 export KC_HTTP_MANAGEMENT_PORT=${KC_HTTP_MANAGEMENT_PORT:-9000}
@@ -62,6 +73,10 @@ for theme in themes/*/; do
 done
 mkdir -p "$KC_HOME/data/import"
 cp realm-export/jitsi-realm-realm.json "$KC_HOME/data/import/"
+if [ -n "$install_only" ]; then
+    echo "Keycloak $KC_VERSION with keycloak-jitsi installed in $KC_HOME."
+    exit 0
+fi
 
 base=http://localhost:$KC_HTTP_PORT
 cat <<INFO

@@ -4,10 +4,11 @@ import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
+import io.github.keycloakjitsi.keycloak.CallerCors;
 import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
 import io.github.keycloakjitsi.keycloak.MapperSettings;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
-import jakarta.ws.rs.ForbiddenException;
+import io.github.keycloakjitsi.keycloak.SignedIn;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
@@ -26,7 +27,6 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -101,7 +101,7 @@ public class JitsiResource {
         Cors cors = Cors.builder().allowAllOrigins().allowedMethods("POST");
         try {
             JitsiSettings settings = settings();
-            AuthResult auth = bearer();
+            SignedIn auth = bearer();
             events.session(auth.session()).client(auth.client());
             checkClient(settings, auth);
             cors = callersCors(auth);
@@ -132,7 +132,7 @@ public class JitsiResource {
         try {
             JitsiSettings settings = settings();
             RoomRequest request = roomRequest(queryParameters(), settings, events);
-            AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+            SignedIn sso = ssoSession();
             if (sso != null) {
                 return redirectToMeeting(settings, sso.session(), request, events).build();
             }
@@ -156,7 +156,7 @@ public class JitsiResource {
             JoinFlow flow = new JoinFlow(session, urls());
             JoinState state = flow.returnedState(queryParameters());
             events.room(state.getRoom(), state.getTenant());
-            AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+            SignedIn sso = ssoSession();
             if (sso == null) {
                 throw new Refusal(Refusal.UNAUTHORIZED, "login_required", "Please sign in to join the meeting.",
                         "no SSO session after login");
@@ -195,8 +195,13 @@ public class JitsiResource {
         return settings;
     }
 
+    /** The SSO session of the browser's identity cookie, or null. */
+    private SignedIn ssoSession() {
+        return SignedIn.of(AuthenticationManager.authenticateIdentityCookie(session, realm, true));
+    }
+
     /** A valid access token of this realm, read with Keycloak's own bearer authenticator. */
-    private AuthResult bearer() throws Refusal {
+    private SignedIn bearer() throws Refusal {
         Refusal invalid = new Refusal(Refusal.UNAUTHORIZED, "invalid_token",
                 "A valid access token of this realm is required: Authorization: Bearer <token>.", "no valid bearer token of this realm");
         List<String> headers = session.getContext().getRequestHeaders().getRequestHeader("Authorization");
@@ -205,8 +210,8 @@ public class JitsiResource {
         }
         try {
             AppAuthManager.AuthHeader header = AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(session.getContext().getRequestHeaders());
-            AuthResult auth = header == null || header.getToken() == null || header.getToken().isBlank() ? null
-                    : new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(header.getToken()).authenticate();
+            SignedIn auth = header == null || header.getToken() == null || header.getToken().isBlank() ? null
+                    : SignedIn.of(new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(header.getToken()).authenticate());
             if (auth == null) {
                 throw invalid;
             }
@@ -222,7 +227,7 @@ public class JitsiResource {
      * Only the clients the admin names: a token of any other client (admin-cli's password grant, a
      * service account) may have skipped what only the browser login asks (OTP, WebAuthn, identity providers).
      */
-    private static void checkClient(JitsiSettings settings, AuthResult auth) throws Refusal {
+    private static void checkClient(JitsiSettings settings, SignedIn auth) throws Refusal {
         String clientId = auth.token().getIssuedFor();
         if (clientId == null || !settings.roomTokens().clients().contains(clientId)) {
             throw new Refusal(Refusal.FORBIDDEN, "access_denied", "Access tokens of this client cannot get Jitsi room tokens.",
@@ -239,12 +244,11 @@ public class JitsiResource {
     }
 
     /** CORS for the web origins of the client the caller's token was issued to. */
-    private static Cors callersCors(AuthResult auth) throws Refusal {
-        try {
-            return Cors.builder().auth().allowedMethods("POST").checkAllowedOrigins(auth.token());
-        } catch (ForbiddenException e) {
+    private Cors callersCors(SignedIn auth) throws Refusal {
+        if (!CallerCors.originAllowed(session, auth.token())) {
             throw new InvalidOrigin(auth.token().getIssuedFor());
         }
+        return CallerCors.forToken(auth.token()).allowedMethods("POST");
     }
 
     /**

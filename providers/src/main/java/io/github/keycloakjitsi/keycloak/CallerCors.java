@@ -1,0 +1,66 @@
+package io.github.keycloakjitsi.keycloak;
+
+import org.keycloak.common.util.UriUtils;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.utils.WebOriginsUtils;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.cors.Cors;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Set;
+
+/**
+ * CORS for the client a bearer token was issued to, alike on every Keycloak 26.x. Keycloak 26.6
+ * renamed {@code Cors.allowedOrigins(AccessToken)} to {@code checkAllowedOrigins(AccessToken)}
+ * and made it refuse a foreign origin; the method the running Keycloak has is found once. Whether
+ * the caller's origin may call at all is decided here, by the token's allowed origins (else the
+ * client's web origins), so it does not depend on the version either.
+ */
+public final class CallerCors {
+
+    private static final MethodHandle ORIGINS_OF_TOKEN = originsOfToken();
+
+    private CallerCors() {
+    }
+
+    /** No Origin header (not a browser), the request's own origin, or one of the client's web origins. */
+    public static boolean originAllowed(KeycloakSession session, AccessToken token) {
+        String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
+        if (origin == null || origin.equals(UriUtils.getOrigin(session.getContext().getUri().getRequestUri()))) {
+            return true;
+        }
+        Set<String> allowed = token.getAllowedOrigins();
+        if (allowed == null || allowed.isEmpty()) {
+            ClientModel client = session.getContext().getRealm().getClientByClientId(token.getIssuedFor());
+            allowed = client == null ? Set.of() : WebOriginsUtils.resolveValidWebOrigins(session, client);
+        }
+        return allowed.contains(origin) || allowed.contains("*");
+    }
+
+    /** Keycloak's CORS builder for responses to the token's client ({@link #originAllowed} checked first). */
+    public static Cors forToken(AccessToken token) {
+        Cors cors = Cors.builder().auth();
+        try {
+            return (Cors) ORIGINS_OF_TOKEN.invoke(cors, token);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MethodHandle originsOfToken() {
+        MethodType type = MethodType.methodType(Cors.class, AccessToken.class);
+        for (String name : new String[]{"checkAllowedOrigins", "allowedOrigins"}) {
+            try {
+                return MethodHandles.publicLookup().findVirtual(Cors.class, name, type);
+            } catch (NoSuchMethodException | IllegalAccessException e) {
+                // the other name, on the other side of 26.6
+            }
+        }
+        throw new IllegalStateException("This Keycloak's Cors has neither checkAllowedOrigins(AccessToken) nor allowedOrigins(AccessToken)");
+    }
+}
