@@ -2,21 +2,18 @@ package io.github.keycloakjitsi.it;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The image's steps without a Docker engine: the Maven Central distribution gets what the
- * Dockerfile copies (provider jar, themes/, realm export), runs the Dockerfile's {@code kc.sh build},
+ * Dockerfile copies (provider jar, themes/, realm export; installed by {@code start-keycloak.sh
+ * --install-only}, as users install it), runs the Dockerfile's {@code kc.sh build},
  * then starts with the Dockerfile's command and the environment of docker-compose.yml (as
  * {@code docker-compose config} resolves it with .env.example), behind a stand-in for Jitsi's
  * nginx (X-Forwarded headers). Then the realm and a login are checked.
@@ -24,21 +21,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ImageStepsIT {
 
     @Test
-    @SuppressWarnings("unchecked")
     void theImagesStepsGiveAWorkingRealm() throws Exception {
         Path root = ProjectFiles.root();
-        Path home = root.resolve("providers/target/image-keycloak");
-        install(home);
+        Path home = ProjectFiles.install("image-keycloak", ProjectFiles.keycloakVersion());
+        assertThat(home.resolve("providers/keycloak-jitsi.jar")).exists();
+        assertThat(home.resolve("themes/jitsi/login/theme.properties")).exists();
+        assertThat(home.resolve("data/import/jitsi-realm-realm.json")).exists();
 
-        Map<String, Object> keycloakService = (Map<String, Object>) ((Map<String, Object>) ProjectFiles.composeConfig().get("services")).get("keycloak");
-        Map<String, Object> buildArgs = (Map<String, Object>) ((Map<String, Object>) keycloakService.get("build")).get("args");
-        Map<String, String> composeEnv = new java.util.HashMap<>();
-        ((Map<String, Object>) keycloakService.get("environment")).forEach((k, v) -> composeEnv.put(k, v == null ? "" : v.toString()));
+        ProjectFiles.ComposeService compose = ProjectFiles.keycloakService(Map.of());
+        Map<String, String> buildArgs = compose.buildArgs();
+        Map<String, String> composeEnv = compose.environment();
         assertThat(buildArgs.get("KC_VERSION")).isEqualTo(ProjectFiles.keycloakVersion());
 
         List<String> build = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "build"));
         build.addAll(ProjectFiles.dockerfileBuildArgs());
-        ProjectFiles.Process.Result built = ProjectFiles.Process.run(home, build, Map.of("KC_DB", buildArgs.get("KC_DB").toString()));
+        ProjectFiles.Process.Result built = ProjectFiles.Process.run(home, build, Map.of("KC_DB", buildArgs.get("KC_DB")));
         assertThat(built.exitCode()).as(built.output()).isZero();
 
         int http = KeycloakServer.freePort();
@@ -86,40 +83,4 @@ class ImageStepsIT {
             server.stop();
         }
     }
-
-    /** What the Dockerfile puts into /opt/keycloak, on a fresh unpacked distribution. */
-    private static void install(Path home) throws IOException {
-        Path root = ProjectFiles.root();
-        KeycloakServer.deleteRecursively(home);
-        Path unpacked = home.resolveSibling("image-keycloak-unpack");
-        KeycloakServer.deleteRecursively(unpacked);
-        Files.createDirectories(unpacked);
-        ProjectFiles.Process.Result unzip = ProjectFiles.Process.run(root,
-                List.of("unzip", "-q", ProjectFiles.distributionZip().toString(), "-d", unpacked.toString()), Map.of());
-        assertThat(unzip.exitCode()).as(unzip.output()).isZero();
-        Files.move(unpacked.resolve("keycloak-" + ProjectFiles.keycloakVersion()), home);
-        Files.delete(unpacked);
-
-        Files.copy(root.resolve("providers/target/keycloak-jitsi.jar"), home.resolve("providers/keycloak-jitsi.jar"));
-        copyTree(root.resolve("themes"), home.resolve("themes"));
-        Files.createDirectories(home.resolve("data/import"));
-        Files.copy(root.resolve("realm-export/jitsi-realm-realm.json"), home.resolve("data/import/jitsi-realm-realm.json"));
-        assertThat(Files.exists(home.resolve("themes/jitsi/login/theme.properties"))).isTrue();
-    }
-
-    private static void copyTree(Path from, Path to) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
 }

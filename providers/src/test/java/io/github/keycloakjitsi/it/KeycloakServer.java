@@ -55,9 +55,18 @@ public final class KeycloakServer {
         this.adminPassword = adminPassword;
     }
 
+    /**
+     * The Keycloak release the tests run: the one pom.xml pins, or another 26.x named by the
+     * system property {@code keycloak.dist.version} (the version matrix of providers/pom.xml).
+     */
+    public static String version() {
+        String other = System.getProperty("keycloak.dist.version", "");
+        return other.isBlank() ? System.getProperty("keycloak.version") : other;
+    }
+
     public static synchronized KeycloakServer shared() {
         if (shared == null) {
-            shared = start("it-keycloak", Map.of(), true);
+            shared = start("it-keycloak-" + version(), Map.of(), true);
             Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
         }
         return shared;
@@ -82,6 +91,7 @@ public final class KeycloakServer {
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("SKIP_BUILD", "1");
+        env.put("KEYCLOAK_VERSION", version());
         env.put("KC_HOME", home.toString());
         env.put("KC_HTTP_PORT", String.valueOf(http));
         env.put("KC_HTTP_HOST", "127.0.0.1");
@@ -224,6 +234,34 @@ public final class KeycloakServer {
             throw new AssertionError("no cache statistics on /metrics");
         }
         return stores;
+    }
+
+    /** Whether the server process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * The Java heap the server uses right after a full garbage collection, in bytes: what it
+     * keeps, not what it has yet to collect. Asked with the JDK's jcmd.
+     */
+    public long heapAfterGc() {
+        ProcessHandle jvm = Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no java process"));
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        ProjectFiles.Process.Result gc = ProjectFiles.Process.run(Path.of("."), List.of(jcmd, String.valueOf(jvm.pid()), "GC.run"), Map.of());
+        ProjectFiles.Process.Result info = ProjectFiles.Process.run(Path.of("."),
+                List.of(jcmd, String.valueOf(jvm.pid()), "GC.heap_info"), Map.of());
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info.output());
+        if (gc.exitCode() != 0 || !used.find()) {
+            throw new AssertionError("jcmd: " + gc.output() + info.output());
+        }
+        long bytes = 0;
+        do {
+            bytes += Long.parseLong(used.group(1)) * 1024;
+        } while (used.find());
+        return bytes;
     }
 
     /** CPU time the server's processes (the start script and the JVM it runs) have used so far. */

@@ -56,9 +56,14 @@ final class ProjectFiles {
     }
 
     /** {@code docker-compose config} of the project with {@code .env.example}: the compose file as Docker would run it. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> composeConfig() {
-        Process.Result result = Process.run(root(), List.of("docker-compose", "--env-file", ".env.example", "-f", "docker-compose.yml", "config"), Map.of());
+        return composeConfig(Map.of());
+    }
+
+    /** The same with some of .env's variables set otherwise (as in the shell that runs docker compose). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> composeConfig(Map<String, String> variables) {
+        Process.Result result = Process.run(root(), List.of("docker-compose", "--env-file", ".env.example", "-f", "docker-compose.yml", "config"), variables);
         if (result.exitCode() != 0) {
             throw new AssertionError("docker-compose config failed: " + result.output());
         }
@@ -69,19 +74,38 @@ final class ProjectFiles {
         }
     }
 
-    /** The Keycloak distribution zip in the local Maven repository, fetched from Maven Central when missing. */
-    static Path distributionZip() {
-        String version = keycloakVersion();
-        Path zip = Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "keycloak", "keycloak-quarkus-dist",
-                version, "keycloak-quarkus-dist-" + version + ".zip");
-        if (!Files.exists(zip)) {
-            Process.Result fetched = Process.run(root(), List.of("mvn", "-q", "-B", "dependency:get",
-                    "-Dartifact=org.keycloak:keycloak-quarkus-dist:" + version + ":zip", "-Dtransitive=false"), Map.of());
-            if (fetched.exitCode() != 0) {
-                throw new AssertionError("could not fetch Keycloak " + version + ": " + fetched.output());
-            }
+    /** The keycloak service as Compose runs it: its build arguments and its environment. */
+    record ComposeService(Map<String, String> buildArgs, Map<String, String> environment) {
+    }
+
+    @SuppressWarnings("unchecked")
+    static ComposeService keycloakService(Map<String, String> variables) {
+        Map<String, Object> service = (Map<String, Object>) ((Map<String, Object>) composeConfig(variables).get("services")).get("keycloak");
+        return new ComposeService(strings((Map<String, Object>) ((Map<String, Object>) service.get("build")).get("args")),
+                strings((Map<String, Object>) service.get("environment")));
+    }
+
+    private static Map<String, String> strings(Map<String, Object> values) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v == null ? "" : v.toString()));
+        return out;
+    }
+
+    /**
+     * A fresh Keycloak with the bundle in {@code providers/target/<name>}, installed the way users
+     * install it: {@code start-keycloak.sh --install-only} (the Maven Central distribution, the
+     * provider jar, themes/ and the realm export).
+     */
+    static Path install(String name, String version) {
+        Path home = root().resolve("providers/target/" + name);
+        KeycloakServer.deleteRecursively(home);
+        Process.Result installed = Process.run(root(), List.of("bash", "start-keycloak.sh", "--install-only"),
+                Map.of("SKIP_BUILD", "1", "KC_HOME", home.toString(), "KEYCLOAK_VERSION", version,
+                        "KC_VAULT_DIR", home.resolveSibling(name + "-vault").toString()));
+        if (installed.exitCode() != 0) {
+            throw new AssertionError("start-keycloak.sh --install-only failed: " + installed.output());
         }
-        return zip;
+        return home;
     }
 
     private static String group(String text, String regex) {
