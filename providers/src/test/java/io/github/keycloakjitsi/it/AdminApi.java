@@ -203,6 +203,23 @@ final class AdminApi {
                 .filter(m -> "oidc-jitsi-meet-mapper".equals(m.get("protocolMapper"))).findFirst().orElseThrow();
     }
 
+    /** Changes the shipped mapper's settings as given (null removes a setting), for good. */
+    @SuppressWarnings("unchecked")
+    void updateJitsiSettings(Map<String, String> changes) {
+        String clientId = client("jitsi").get("id").toString();
+        Map<String, Object> mapper = new LinkedHashMap<>(jitsiMapper());
+        Map<String, String> changed = new LinkedHashMap<>((Map<String, String>) mapper.get("config"));
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                changed.remove(k);
+            } else {
+                changed.put(k, v);
+            }
+        });
+        mapper.put("config", changed);
+        expect(call("PUT", "/clients/" + clientId + "/protocol-mappers/models/" + mapper.get("id"), mapper), 204);
+    }
+
     /**
      * Runs {@code body} with the shipped mapper's settings changed as given (null removes a
      * setting), then puts the settings back as they were.

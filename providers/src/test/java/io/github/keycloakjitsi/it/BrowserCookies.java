@@ -26,6 +26,10 @@ final class BrowserCookies extends CookieHandler {
         jar.put(asSecureContext(uri), responseHeaders);
     }
 
+    void clear() {
+        jar.getCookieStore().removeAll();
+    }
+
     private static URI asSecureContext(URI uri) {
         if (!"http".equals(uri.getScheme()) || !("127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost()))) {
             return uri;

@@ -37,18 +37,26 @@ final class JitsiWebClient {
     private final String origin;
     private final String redirectUri;
     private final String postLogoutUri;
-    private final BrowserCookies cookies = new BrowserCookies();
-    private final HttpClient browser = HttpClient.newBuilder()
-            .cookieHandler(cookies)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final BrowserCookies cookies;
+    private final HttpClient browser;
 
-    JitsiWebClient(KeycloakServer server, String clientId) {
+    private JitsiWebClient(KeycloakServer server, String clientId, BrowserCookies cookies) {
         this.server = server;
         this.clientId = clientId;
         this.origin = "https://" + server.jitsiHost();
         this.redirectUri = origin + "/static/sso.html";
         this.postLogoutUri = origin + "/static/logout.html";
+        this.cookies = cookies;
+        this.browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    JitsiWebClient(KeycloakServer server, String clientId) {
+        this(server, clientId, new BrowserCookies());
+    }
+
+    /** The same browser (its cookies, its SSO session) with its requests sent to another node of a cluster. */
+    JitsiWebClient onNode(KeycloakServer node) {
+        return new JitsiWebClient(node, clientId, cookies);
     }
 
     JitsiWebClient(KeycloakServer server) {
@@ -163,6 +171,11 @@ final class JitsiWebClient {
                 .header("Authorization", "Bearer " + accessToken));
     }
 
+    /** Drops every cookie, as a new browser would start. */
+    void forgetCookies() {
+        cookies.clear();
+    }
+
     /** The Cookie header this browser would send to {@code url} (its SSO session, for a request made by other means). */
     String cookieHeader(String url) {
         try {
@@ -170,6 +183,11 @@ final class JitsiWebClient {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** {@code POST /jitsi/token} of the realm as seen from outside (through the "proxy" when there is a frontend URL). */
+    HttpResponse<String> roomToken(String accessToken, Map<String, String> form) {
+        return send(Http.postForm(server.issuer() + "/jitsi/token", form).header("Authorization", "Bearer " + accessToken));
     }
 
     HttpResponse<String> get(String url) {

@@ -253,7 +253,7 @@ public final class KeycloakServer {
         ProjectFiles.Process.Result gc = ProjectFiles.Process.run(Path.of("."), List.of(jcmd, String.valueOf(jvm.pid()), "GC.run"), Map.of());
         ProjectFiles.Process.Result info = ProjectFiles.Process.run(Path.of("."),
                 List.of(jcmd, String.valueOf(jvm.pid()), "GC.heap_info"), Map.of());
-        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info.output());
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("total[^\\n]*?used (\\d+)K").matcher(info.output());
         if (gc.exitCode() != 0 || !used.find()) {
             throw new AssertionError("jcmd: " + gc.output() + info.output());
         }

@@ -1,0 +1,283 @@
+package io.github.keycloakjitsi.it;
+
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.github.keycloakjitsi.it.JitsiLoginFlowIT.context;
+import static io.github.keycloakjitsi.it.JitsiLoginFlowIT.contextUser;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bundle where operators run it ({@link KeycloakCluster}): production mode on PostgreSQL, two
+ * clustered nodes behind a stand-in for Jitsi's nginx. The guide's login, room tokens, joins and
+ * key rotation on it; sessions, single use, settings and keys across the nodes; and bad days: a
+ * database restart under load, a hand-edited mapper, a node stopped under load.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final String MEETING_BASE = "https://jitsi.example.com/";
+    private static KeycloakCluster cluster;
+    private static KeycloakServer a;
+    private static KeycloakServer b;
+    private static AdminApi adminA;
+
+    @BeforeAll
+    static void start() {
+        cluster = KeycloakCluster.shared();
+        a = cluster.nodeA();
+        b = cluster.nodeB();
+        adminA = new AdminApi(a);
+    }
+
+    private static String location(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        return response.headers().firstValue("Location").orElseThrow();
+    }
+
+    private static String joinUrl(KeycloakServer node, String query) {
+        return node.issuer() + "/jitsi/join?" + query;
+    }
+
+    @Test
+    @Order(1)
+    void twoNodesInProductionModeFormOneClusterThroughTheDatabase() {
+        for (KeycloakServer node : List.of(a, b)) {
+            String log = node.log();
+            assertThat(log).as("production mode").contains("Profile prod activated").doesNotContain("Profile dev activated");
+            assertThat(log).contains("JDBC_PING");
+            assertThat(KeycloakCluster.clusterViewSize(node)).as("Infinispan's view of the cluster").isEqualTo(2);
+            assertThat(log).containsPattern("Listening on: http://127\\.0\\.0\\.1:\\d+");
+        }
+        assertThat(cluster.postgres().psql(KeycloakCluster.DATABASE, "select count(*) from realm where name = 'jitsi-realm'"))
+                .as("the realm export imported once, into PostgreSQL").isEqualTo("1");
+    }
+
+    @Test
+    @Order(2)
+    void theGuidesLoginRoomTokensAndJoinWorkOnProductionPostgres() throws Exception {
+        AdminApi.TestUser user = adminA.newUser("prod");
+        adminA.grantRealmRole(user.id(), "jitsi-moderator");
+        JitsiWebClient browser = new JitsiWebClient(a);
+
+        JitsiWebClient.Tokens tokens = browser.login(user.username(), user.password());
+        Map<String, Object> claims = ProsodyRules.guide(a).verify(tokens.accessToken());
+        assertThat(claims).containsEntry("iss", "https://jitsi.example.com/realms/jitsi-realm").containsEntry("aud", "account");
+        assertThat(ProsodyRules.isOwner(claims)).isTrue();
+
+        HttpResponse<String> roomToken = browser.roomToken(tokens.accessToken(), Map.of("room", "Production"));
+        assertThat(roomToken.statusCode()).as(roomToken.body()).isEqualTo(200);
+        Map<String, Object> body = Json.object(roomToken.body());
+        assertThat((String) body.get("url")).startsWith(MEETING_BASE + "production#jwt=");
+        assertThat(roomProsody(a).verify((String) body.get("token"))).containsEntry("room", "production").containsEntry("sub", "jitsi.example.com");
+
+        JitsiWebClient anonymous = new JitsiWebClient(a);
+        String toLogin = location(anonymous.get(joinUrl(a, "room=Weekly")));
+        String toCallback = location(anonymous.submitLogin(anonymous.get(toLogin), user.username(), user.password()));
+        String meeting = location(anonymous.get(toCallback));
+        assertThat(meeting).startsWith(MEETING_BASE + "weekly#jwt=");
+        assertThat(ProsodyRules.isOwner(roomProsody(a).verify(JitsiJoinIT.jwtOf(meeting)))).isTrue();
+    }
+
+    /** Prosody for room tokens of the cluster's realm: issuer the public realm URL, aud jitsi, room required. */
+    private static ProsodyRules roomProsody(KeycloakServer node) {
+        return ProsodyRules.withKeys(new ProsodyRules.Settings(java.util.Set.of(node.issuer()), java.util.Set.of("jitsi"), true, "RS256"),
+                ProsodyRules.fetchJwks(node.oidcUrl() + "/certs"));
+    }
+
+    @Test
+    @Order(3)
+    void aLoginOnNodeAIsRefreshedAndTurnedIntoRoomTokensOnNodeB() throws Exception {
+        AdminApi.TestUser user = adminA.newUser("crossing");
+        JitsiWebClient onA = new JitsiWebClient(a);
+        JitsiWebClient.Tokens tokens = onA.login(user.username(), user.password());
+        JitsiWebClient onB = onA.onNode(b);
+
+        JitsiWebClient.Tokens refreshed = onB.refresh(tokens.refreshToken());
+        assertThat(ProsodyRules.guide(b).verify(refreshed.accessToken())).containsEntry("sub", user.id());
+        assertThat(onB.userInfo(tokens.accessToken()).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> roomToken = onB.roomToken(tokens.accessToken(), Map.of("room", "crossing"));
+        assertThat(roomToken.statusCode()).as(roomToken.body()).isEqualTo(200);
+        assertThat(roomProsody(b).verify((String) Json.object(roomToken.body()).get("token"))).containsEntry("room", "crossing");
+
+        // Signed in on A: B sends the same browser straight to the meeting.
+        assertThat(location(onB.get(joinUrl(b, "room=Straight")))).startsWith(MEETING_BASE + "straight#jwt=");
+    }
+
+    @Test
+    @Order(4)
+    void aJoinStartedOnNodeAEndsOnNodeBAndItsCallbackCountsOnceInTheCluster() {
+        AdminApi.TestUser user = adminA.newUser("joiner");
+        JitsiWebClient onA = new JitsiWebClient(a);
+        String toLogin = location(onA.get(joinUrl(a, "room=Across")));
+        String toCallback = location(onA.submitLogin(onA.get(toLogin), user.username(), user.password()));
+
+        JitsiWebClient onB = onA.onNode(b);
+        assertThat(location(onB.get(toCallback))).startsWith(MEETING_BASE + "across#jwt=");
+
+        JitsiTokenRefusalsIT.assertRefused(onA.get(toCallback), 400, "invalid_state");
+        JitsiTokenRefusalsIT.assertRefused(onB.get(toCallback), 400, "invalid_state");
+    }
+
+    @Test
+    @Order(5)
+    void aMapperChangeOnNodeAShowsInTheNextTokenFromNodeB() throws Exception {
+        AdminApi.TestUser user = adminA.newUser("settings");
+        JitsiWebClient onB = new JitsiWebClient(b);
+        JitsiWebClient.Tokens tokens = onB.login(user.username(), user.password());
+        assertThat(contextUser(ProsodyRules.payload(tokens.accessToken()))).doesNotContainKey("email");
+        assertThat(onB.roomToken(tokens.accessToken(), Map.of("room", "before")).statusCode()).as("B has read the settings").isEqualTo(200);
+
+        adminA.withJitsiSettings(Map.of("jitsi.user.email", "true", "jitsi.token.lifetime", "120",
+                "jitsi.features.everyone", "screen-sharing"), () -> {
+            Map<String, Object> refreshed = ProsodyRules.payload(onB.refresh(tokens.refreshToken()).accessToken());
+            assertThat(contextUser(refreshed)).as("no stale settings on B").containsEntry("email", user.username() + "@example.test");
+            assertThat(context(refreshed)).containsKey("features");
+            Map<String, Object> roomToken = Json.object(onB.roomToken(tokens.accessToken(), Map.of("room", "after")).body());
+            assertThat(((Number) roomToken.get("expires_in")).longValue()).isLessThanOrEqualTo(120);
+        });
+        assertThat(contextUser(ProsodyRules.payload(onB.refresh(tokens.refreshToken()).accessToken())))
+                .as("and back").doesNotContainKey("email");
+    }
+
+    @Test
+    @Order(6)
+    void aKeyRotatedOnNodeASignsOnNodeB() throws Exception {
+        long priority = adminA.keys().stream().filter(k -> "RS256".equals(k.get("algorithm")) && "ACTIVE".equals(k.get("status")))
+                .mapToLong(k -> ((Number) k.get("providerPriority")).longValue()).max().orElseThrow();
+        String keyId = adminA.addRsaKey("cluster-rotation", priority + 100);
+        String newKid = adminA.keys().stream().filter(k -> keyId.equals(k.get("providerId"))).map(k -> (String) k.get("kid"))
+                .findFirst().orElseThrow();
+
+        AdminApi.TestUser user = adminA.newUser("rotated");
+        JitsiWebClient onB = new JitsiWebClient(b);
+        JitsiWebClient.Tokens tokens = onB.login(user.username(), user.password());
+        assertThat(SignedJWT.parse(tokens.accessToken()).getHeader().getKeyID()).isEqualTo(newKid);
+        String roomToken = (String) Json.object(onB.roomToken(tokens.accessToken(), Map.of("room", "rotated")).body()).get("token");
+        assertThat(SignedJWT.parse(roomToken).getHeader().getKeyID()).isEqualTo(newKid);
+        assertThat(ProsodyRules.guide(b).verify(tokens.accessToken())).containsEntry("sub", user.id());
+        assertThat(roomProsody(a).verify(roomToken)).as("A publishes B's key").containsEntry("room", "rotated");
+    }
+
+    @Test
+    @Order(7)
+    void aMapperHandEditedInTheDatabaseAddsNoJitsiClaimsTheServerStartsAndSaysWhy() throws Exception {
+        String mapperId = adminA.jitsiMapper().get("id").toString();
+        PostgresServer postgres = cluster.postgres();
+        String insert = "insert into protocol_mapper_config (protocol_mapper_id, name, value) values ('" + mapperId
+                + "', 'jitsi.features.everyone', 'teleport')";
+        postgres.psql(KeycloakCluster.DATABASE, insert);
+        try {
+            clearRealmCache(a);
+            AdminApi.TestUser user = adminA.newUser("handedit");
+            JitsiWebClient onB = new JitsiWebClient(b);
+            JitsiWebClient.Tokens tokens = onB.login(user.username(), user.password());
+            assertThat(ProsodyRules.payload(tokens.accessToken())).as("a token, without Jitsi claims").doesNotContainKey("context");
+            HttpResponse<String> refused = onB.roomToken(tokens.accessToken(), Map.of("room", "r"));
+            JitsiTokenRefusalsIT.assertRefused(refused, 404, "not_configured");
+            assertThat(Json.object(refused.body()).get("error_description").toString()).contains("see the server log");
+            assertThat(b.log()).contains("has invalid settings").contains("unknown Jitsi feature \"teleport\"");
+
+            b = cluster.restart(b);
+            assertThat(KeycloakCluster.clusterViewSize(b)).as("the server starts with it, and rejoins").isEqualTo(2);
+            assertThat(ProsodyRules.payload(new JitsiWebClient(b).login(user.username(), user.password()).accessToken()))
+                    .doesNotContainKey("context");
+        } finally {
+            postgres.psql(KeycloakCluster.DATABASE, "delete from protocol_mapper_config where protocol_mapper_id = '" + mapperId
+                    + "' and name = 'jitsi.features.everyone'");
+            clearRealmCache(a);
+        }
+        AdminApi.TestUser user = adminA.newUser("mended");
+        assertThat(ProsodyRules.payload(new JitsiWebClient(b).login(user.username(), user.password()).accessToken()))
+                .as("mended: claims again on every node").containsKey("context");
+    }
+
+    private static void clearRealmCache(KeycloakServer node) {
+        assertThat(new AdminApi(node).call("POST", "/clear-realm-cache", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    @Order(8)
+    void aPostgresRestartUnderLoadFailsCleanlyIssuesNothingUncheckedAndRecovers() throws Exception {
+        AdminApi.TestUser user = adminA.newUser("outage");
+        JitsiWebClient.Tokens tokens = new JitsiWebClient(a).login(user.username(), user.password());
+        JitsiWebClient onA = new JitsiWebClient(a);
+        JitsiWebClient onB = new JitsiWebClient(b);
+        Load load = Load.start(4, 8, random -> mixedRequest(random, tokens, onA, onB));
+        Thread.sleep(3000);
+        long restart = System.nanoTime();
+        cluster.postgres().restart();
+        long back = System.nanoTime();
+        Thread.sleep(15_000);
+        List<Load.Outcome> outcomes = load.stop();
+
+        System.out.println("PostgreSQL restart (" + (back - restart) / 1_000_000 + " ms) under load: " + Load.statuses(outcomes));
+        assertThat(outcomes).as("nothing leaks a stack trace").noneMatch(o -> o.problem() != null && o.problem().startsWith("stack trace"));
+        assertThat(outcomes).as("a bad request never gets a token").noneMatch(o -> o.endpoint().startsWith("bad") && o.status() == 200);
+        List<Load.Outcome> afterwards = outcomes.stream().filter(o -> o.startedAt() > back + Duration.ofSeconds(10).toNanos()).toList();
+        assertThat(afterwards).as("recovered by itself").hasSizeGreaterThan(50).allMatch(Load.Outcome::expected);
+    }
+
+    /** A room token, a refresh, or a bad request (room * spelled %2a, a forged token), on either node. */
+    private static Load.Outcome mixedRequest(java.util.Random random, JitsiWebClient.Tokens tokens, JitsiWebClient onA, JitsiWebClient onB) {
+        boolean toA = random.nextBoolean();
+        String name = toA ? "a" : "b";
+        JitsiWebClient client = toA ? onA : onB;
+        long started = System.nanoTime();
+        try {
+            return switch (random.nextInt(4)) {
+                case 0 -> Load.Outcome.of("room token", name, started, client.roomToken(tokens.accessToken(), Map.of("room", "load")), 200);
+                case 1 -> Load.Outcome.of("refresh", name, started, client.refreshRaw(tokens.refreshToken()), 200);
+                case 2 -> Load.Outcome.of("bad: room *", name, started, client.roomToken(tokens.accessToken(), Map.of("room", "%2a")), 403);
+                default -> Load.Outcome.of("bad: forged token", name, started, client.roomToken("eyJ.forged.token", Map.of("room", "r")), 401);
+            };
+        } catch (UncheckedIOException e) {
+            return Load.Outcome.unreachable("unreachable", name, started, e);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void nodeAStoppedUnderLoadNodeBKeepsServingAndSessionsSurvive() throws Exception {
+        AdminApi.TestUser user = adminA.newUser("survivor");
+        JitsiWebClient onA = new JitsiWebClient(a);
+        JitsiWebClient.Tokens tokens = onA.login(user.username(), user.password());
+        JitsiWebClient loadOnB = new JitsiWebClient(b);
+        Load load = Load.start(3, 9, random -> {
+            long started = System.nanoTime();
+            try {
+                return Load.Outcome.of("room token on B", "b", started,
+                        loadOnB.roomToken(tokens.accessToken(), Map.of("room", "steady")), 200);
+            } catch (UncheckedIOException e) {
+                return Load.Outcome.unreachable("room token on B", "b", started, e);
+            }
+        });
+        Thread.sleep(2000);
+        cluster.stop(a);
+        Thread.sleep(5000);
+
+        JitsiWebClient onB = onA.onNode(b);
+        assertThat(ProsodyRules.guide(b).verify(onB.refresh(tokens.refreshToken()).accessToken()))
+                .as("the session begun on A lives on in B").containsEntry("sub", user.id());
+        assertThat(location(onB.get(joinUrl(b, "room=Survived")))).as("and the SSO cookie from A").startsWith(MEETING_BASE + "survived#jwt=");
+        List<Load.Outcome> outcomes = load.stop();
+        System.out.println("Node A stopped under load on B: " + Load.statuses(outcomes));
+        assertThat(outcomes).hasSizeGreaterThan(50).allMatch(Load.Outcome::expected);
+
+        a = cluster.restart(a);
+        adminA = new AdminApi(a);
+        assertThat(KeycloakCluster.clusterViewSize(a)).as("A rejoins").isEqualTo(2);
+        assertThat(location(onA.onNode(a).get(joinUrl(a, "room=Back")))).startsWith(MEETING_BASE + "back#jwt=");
+    }
+}

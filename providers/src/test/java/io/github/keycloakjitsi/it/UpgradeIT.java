@@ -1,0 +1,97 @@
+package io.github.keycloakjitsi.it;
+
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import static io.github.keycloakjitsi.it.JitsiLoginFlowIT.context;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An upgrade as operators do it: a realm made with the bundle on the oldest supported Keycloak
+ * (26.4.7; users, mapper settings, an added realm key, all on PostgreSQL in production mode) is
+ * started on the newest with the same jar. Keycloak migrates the database; logins, the mapper's
+ * settings and the old keys still work.
+ */
+class UpgradeIT {
+
+    static final String OLDEST = "26.4.7";
+    private static final String DATABASE = "keycloak_upgrade";
+
+    @Test
+    void aRealmMadeOnTheOldestKeycloakWorksOnTheNewest() throws Exception {
+        PostgresServer postgres = PostgresServer.shared();
+        postgres.createDatabase(DATABASE);
+        Path oldHome = KeycloakCluster.build("upgrade-keycloak-" + OLDEST, OLDEST);
+        int[] oldPorts = ports();
+        KeycloakServer old = start(oldHome, "upgrade-old", postgres, oldPorts);
+        AdminApi.TestUser user;
+        String oldAccessToken;
+        String oldRoomToken;
+        String oldKid;
+        try {
+            assertThat(old.log()).contains("Keycloak " + OLDEST);
+            AdminApi admin = new AdminApi(old);
+            user = admin.newUser("veteran");
+            admin.grantRealmRole(user.id(), "jitsi-moderator");
+            admin.updateJitsiSettings(Map.of("jitsi.features.everyone", "screen-sharing", "jitsi.token.lifetime", "900",
+                    "jitsi.token.tenants", "acme"));
+            String keyId = admin.addRsaKey("made-on-" + OLDEST, 500);
+            oldKid = admin.keys().stream().filter(k -> keyId.equals(k.get("providerId"))).map(k -> (String) k.get("kid")).findFirst().orElseThrow();
+
+            JitsiWebClient browser = new JitsiWebClient(old);
+            JitsiWebClient.Tokens tokens = browser.login(user.username(), user.password());
+            oldAccessToken = tokens.accessToken();
+            assertThat(SignedJWT.parse(oldAccessToken).getHeader().getKeyID()).isEqualTo(oldKid);
+            oldRoomToken = (String) Json.object(browser.roomToken(oldAccessToken, Map.of("room", "Before", "tenant", "acme")).body()).get("token");
+            assertThat(oldRoomToken).isNotNull();
+        } finally {
+            old.stop();
+        }
+
+        Path newHome = KeycloakCluster.build("upgrade-keycloak-" + KeycloakServer.version(), KeycloakServer.version());
+        KeycloakServer upgraded = start(newHome, "upgrade-new", postgres, ports());
+        try {
+            assertThat(upgraded.log()).contains("Keycloak " + KeycloakServer.version());
+            AdminApi admin = new AdminApi(upgraded);
+            @SuppressWarnings("unchecked")
+            Map<String, String> config = (Map<String, String>) admin.jitsiMapper().get("config");
+            assertThat(config).as("the mapper's settings").containsEntry("jitsi.features.everyone", "screen-sharing")
+                    .containsEntry("jitsi.token.lifetime", "900").containsEntry("jitsi.token.tenants", "acme");
+
+            ProsodyRules prosody = ProsodyRules.guide(upgraded);
+            assertThat(prosody.verify(oldAccessToken)).as("a token signed before the upgrade, with the old key").containsEntry("sub", user.id());
+            ProsodyRules rooms = ProsodyRules.withKeys(new ProsodyRules.Settings(Set.of(upgraded.issuer()), Set.of("jitsi"), true, "RS256"),
+                    ProsodyRules.fetchJwks(upgraded.oidcUrl() + "/certs"));
+            assertThat(rooms.verify(oldRoomToken)).containsEntry("room", "before").containsEntry("sub", "acme");
+
+            JitsiWebClient browser = new JitsiWebClient(upgraded);
+            JitsiWebClient.Tokens tokens = browser.login(user.username(), user.password());
+            Map<String, Object> claims = prosody.verify(tokens.accessToken());
+            assertThat(SignedJWT.parse(tokens.accessToken()).getHeader().getKeyID()).as("the old key still signs").isEqualTo(oldKid);
+            assertThat(ProsodyRules.isOwner(claims)).isTrue();
+            assertThat(context(claims)).containsKey("features");
+            HttpResponse<String> roomToken = browser.roomToken(tokens.accessToken(), Map.of("room", "After", "tenant", "acme"));
+            assertThat(roomToken.statusCode()).as(roomToken.body()).isEqualTo(200);
+            assertThat(((Number) Json.object(roomToken.body()).get("expires_in")).longValue()).isLessThanOrEqualTo(900);
+            assertThat(rooms.verify((String) Json.object(roomToken.body()).get("token"))).containsEntry("room", "after");
+        } finally {
+            upgraded.stop();
+        }
+    }
+
+    private static int[] ports() {
+        return new int[]{KeycloakServer.freePort(), KeycloakServer.freePort(), KeycloakServer.freePort(), KeycloakServer.freePort()};
+    }
+
+    private static KeycloakServer start(Path home, String name, PostgresServer postgres, int[] ports) {
+        ProcessBuilder start = KeycloakCluster.node(home, name, postgres, DATABASE, ports);
+        Map<String, String> env = start.environment();
+        return KeycloakServer.launch(start, ports[0], ports[1], start.redirectOutput().file().toPath(),
+                env.get("JITSI_HOST"), env.get("JITSI_FRONTEND_URL"));
+    }
+}
