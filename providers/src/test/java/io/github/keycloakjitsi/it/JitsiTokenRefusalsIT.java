@@ -151,7 +151,7 @@ class JitsiTokenRefusalsIT {
             a%e2%80%aeb
             a%E2%81%A6b
             a%e2%80%8bb
-            a%252e%252e
+            %252e%252e
             """)
     void controlBidiAndInvisibleCharactersAreRefusedHoweverEncoded(String room) {
         // Sent form-encoded, so the endpoint gets "x%00y": the check runs on what Jitsi will decode it to.
