@@ -1,6 +1,7 @@
 # Sourced by start-keycloak.sh and .ci/run: makes sure JAVA_HOME points at a JDK 21+, which
 # Keycloak 26.7 and this build need. Keeps JAVA_HOME (or the java on the PATH) when it is new
-# enough, else takes the newest JDK 21+ under /usr/lib/jvm, else stops with what to install.
+# enough, else takes the JDK with the highest version (21 or newer) under /usr/lib/jvm, else
+# stops with what to install.
 
 java_major() {
     "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
@@ -13,15 +14,21 @@ use_java_21() {
     if [ -n "$java" ] && [ "$(java_major "$java")" -ge 21 ] 2>/dev/null; then
         return 0
     fi
-    for home in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -r); do
-        if [ -x "$home/bin/java" ] && [ "$(java_major "$home/bin/java")" -ge 21 ] 2>/dev/null; then
-            export JAVA_HOME=${home%/}
-            export PATH="$JAVA_HOME/bin:$PATH"
-            return 0
+    local best= best_major=0 major
+    for home in /usr/lib/jvm/*/; do
+        [ -x "$home/bin/java" ] || continue
+        major=$(java_major "$home/bin/java")
+        if [ "$major" -ge 21 ] 2>/dev/null && [ "$major" -gt "$best_major" ]; then
+            best=${home%/}
+            best_major=$major
         fi
     done
-    echo "keycloak-jitsi needs Java 21 or newer: install a JDK 21+ (e.g. Debian's openjdk-21-jdk) and set JAVA_HOME to it." >&2
-    return 1
+    if [ -z "$best" ]; then
+        echo "keycloak-jitsi needs Java 21 or newer: install a JDK 21+ (e.g. Debian's openjdk-21-jdk) and set JAVA_HOME to it." >&2
+        return 1
+    fi
+    export JAVA_HOME=$best
+    export PATH="$JAVA_HOME/bin:$PATH"
 }
 
 use_java_21

@@ -3,7 +3,9 @@ package io.github.keycloakjitsi.core;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Jitsi rules: who is a moderator, which features a user gets, and what the token's
@@ -18,9 +20,41 @@ public record JitsiContext(boolean moderator, Map<String, Object> claim) {
     /** Jitsi's {@code mod_token_affiliation} makes {@code owner} a room owner, anything else a member. */
     public static final String OWNER = "owner";
     public static final String MEMBER = "member";
+    /** The prefix of an invited guest's {@code context.user.id}: no user of the realm has it. */
+    public static final String GUEST_ID_PREFIX = "guest:";
 
+    /** For Keycloak's own tokens, which are good for every room: moderators by role and group. */
     public static JitsiContext of(JitsiSettings settings, UserFacts user) {
-        boolean moderator = isModerator(settings, user);
+        return of(settings, user, isModerator(settings, user));
+    }
+
+    /** For a token of one room: moderators by role and group, and the owners of that room (the owners group). */
+    public static JitsiContext forRoom(JitsiSettings settings, UserFacts user, RoomRequest room) {
+        return of(settings, user, isModerator(settings, user) || ownsRoom(settings, user, room));
+    }
+
+    /**
+     * For a guest invited into one room: a member, never a moderator, with the name the guest typed
+     * (locked: feature name-readonly) and only the features the admin grants guests.
+     */
+    public static JitsiContext guest(JitsiSettings settings, String guestId, String name) {
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("id", GUEST_ID_PREFIX + guestId);
+        user.put("name", name);
+        user.put("moderator", false);
+        user.put("affiliation", MEMBER);
+        Map<String, Object> features = new LinkedHashMap<>();
+        Set<JitsiFeature> granted = settings.invites().guestFeatures();
+        for (JitsiFeature feature : JitsiFeature.values()) {
+            features.put(feature.key(), feature == JitsiFeature.NAME_READONLY || granted.contains(feature));
+        }
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("user", Collections.unmodifiableMap(user));
+        context.put("features", Collections.unmodifiableMap(features));
+        return new JitsiContext(false, Collections.unmodifiableMap(context));
+    }
+
+    private static JitsiContext of(JitsiSettings settings, UserFacts user, boolean moderator) {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("user", user(settings, user, moderator));
         String group = settings.groupAttribute() == null ? null : user.attribute(settings.groupAttribute());
@@ -39,6 +73,32 @@ public record JitsiContext(boolean moderator, Map<String, Object> claim) {
     }
 
     /**
+     * Whether the user is in the owners group's subgroup named like the room ({@code <owners>/<room>},
+     * or {@code <owners>/<tenant>/<room>} for a tenant), or in one of its subgroups. Group names are
+     * compared in the form Jitsi sends room names ({@link RoomName#normalize}), tenants without case.
+     */
+    static boolean ownsRoom(JitsiSettings settings, UserFacts user, RoomRequest room) {
+        if (settings.ownersGroup() == null || RoomRequest.WILDCARD.equals(room.room())) {
+            return false;
+        }
+        String owners = settings.ownersGroup().endsWith("/") ? settings.ownersGroup() : settings.ownersGroup() + "/";
+        return user.groupPaths().anyMatch(path -> path.startsWith(owners) && isRoomGroup(path.substring(owners.length()), room));
+    }
+
+    /** {@code rest} is the path below the owners group: the room's group, or one below it. */
+    private static boolean isRoomGroup(String rest, RoomRequest room) {
+        List<String> names = List.of(rest.split("/"));
+        int at = 0;
+        if (room.tenant() != null) {
+            if (names.isEmpty() || !names.get(0).toLowerCase(Locale.ROOT).equals(room.tenant())) {
+                return false;
+            }
+            at = 1;
+        }
+        return names.size() > at && RoomName.normalize(names.get(at)).equals(room.room());
+    }
+
+    /**
      * {@code context.user}. Every key here is broadcast to all participants of a meeting, so it
      * holds only what the admin chose to show, and never a null (Jitsi expects strings and booleans).
      */
@@ -53,9 +113,12 @@ public record JitsiContext(boolean moderator, Map<String, Object> claim) {
         if (hasText(avatar)) {
             claim.put("avatar", avatar);
         }
+        if (settings.hiddenRole() != null && user.hasRole(settings.hiddenRole())) {
+            claim.put("hidden-from-recorder", true);
+        }
         claim.put("moderator", moderator);
         claim.put("affiliation", moderator ? OWNER : MEMBER);
-        return claim;
+        return Collections.unmodifiableMap(claim);
     }
 
     /** "First Last" when the user has names, else the username. */
@@ -70,7 +133,7 @@ public record JitsiContext(boolean moderator, Map<String, Object> claim) {
         for (JitsiFeature feature : JitsiFeature.values()) {
             claim.put(feature.key(), isGranted(feature, settings, user, moderator));
         }
-        return claim;
+        return Collections.unmodifiableMap(claim);
     }
 
     private static boolean isGranted(JitsiFeature feature, JitsiSettings settings, UserFacts user, boolean moderator) {

@@ -32,7 +32,10 @@ import static io.github.keycloakjitsi.core.SettingsReader.quote;
  * @param audience              single {@code aud} replacing Keycloak's audience, or null to keep it
  * @param subject               {@code sub} replacing the user id, or null to keep it
  * @param room                  {@code room} claim, or null for none
+ * @param ownersGroup           parent group whose subgroup named like a room makes its members owners of that room, or null
+ * @param hiddenRole            role whose holders are hidden from the recorder, or null
  * @param roomTokens            settings of the realm's Jitsi token endpoint
+ * @param invites               settings of invitations
  */
 public record JitsiSettings(
         boolean includeEmail,
@@ -46,7 +49,10 @@ public record JitsiSettings(
         String audience,
         String subject,
         String room,
-        RoomTokenSettings roomTokens) {
+        String ownersGroup,
+        String hiddenRole,
+        RoomTokenSettings roomTokens,
+        InviteSettings invites) {
 
     private static final List<String> FEATURE_KEYS = Arrays.stream(JitsiFeature.values()).map(JitsiFeature::key).toList();
 
@@ -87,9 +93,17 @@ public record JitsiSettings(
             "The access token's room claim: * for every room, or one room in the form Jitsi sends it "
                     + "(lower case, URI-encoded). Needs 'Subject (sub)'. Empty: no room claim (set asap_require_room_claim = false).");
 
+    public static final Setting OWNERS_GROUP = Setting.of("jitsi.owners.group", "Room owners: parent group", Setting.Type.GROUP,
+            "Members of its subgroup named like a room (e.g. /meetings/Weekly Sync) are owners of that room only, in room tokens "
+                    + "from /jitsi/token and /jitsi/join; with tenants, /meetings/<tenant>/<room>. Names match as Jitsi sends them "
+                    + "(Café Team and caf%c3%a9%20team are one room). Other rooms: the usual moderator rules. Optional.");
+    public static final Setting HIDDEN_ROLE = Setting.of("jitsi.hidden.role", "Hidden from recorder: role", Setting.Type.ROLE,
+            "Holders of this role (interpreters, observers) get context.user.hidden-from-recorder = true: Jitsi's recorder "
+                    + "leaves them out. Optional.");
+
     /** The claim settings, in the order the admin console shows them. */
-    static final List<Setting> CLAIM_SETTINGS = List.of(MODERATOR_ROLE, MODERATOR_GROUP, INCLUDE_EMAIL, AVATAR_ATTRIBUTE,
-            GROUP_ATTRIBUTE, FEATURES_EVERYONE, FEATURES_MODERATORS, FEATURES_BY_ROLE, AUDIENCE, SUBJECT, ROOM);
+    static final List<Setting> CLAIM_SETTINGS = List.of(MODERATOR_ROLE, MODERATOR_GROUP, OWNERS_GROUP, INCLUDE_EMAIL, AVATAR_ATTRIBUTE,
+            GROUP_ATTRIBUTE, HIDDEN_ROLE, FEATURES_EVERYONE, FEATURES_MODERATORS, FEATURES_BY_ROLE, AUDIENCE, SUBJECT, ROOM);
 
     public JitsiSettings {
         featuresForEveryone = Collections.unmodifiableSet(featuresForEveryone);
@@ -99,7 +113,7 @@ public record JitsiSettings(
 
     /** Every setting of the mapper, claims first, then the token endpoint's: what the admin form shows. */
     public static List<Setting> all() {
-        return Stream.concat(CLAIM_SETTINGS.stream(), RoomTokenSettings.SETTINGS.stream()).toList();
+        return Stream.of(CLAIM_SETTINGS, RoomTokenSettings.SETTINGS, InviteSettings.SETTINGS).flatMap(List::stream).toList();
     }
 
     /** Whether tokens carry {@code context.features}: only once the admin grants a feature. */
@@ -151,7 +165,10 @@ public record JitsiSettings(
                 reader.name(AUDIENCE),
                 reader.name(SUBJECT),
                 room(reader),
-                RoomTokenSettings.read(reader));
+                reader.name(OWNERS_GROUP),
+                reader.name(HIDDEN_ROLE),
+                RoomTokenSettings.read(reader),
+                InviteSettings.read(reader, FEATURE_KEYS));
         if (settings.room() != null && settings.subject() == null) {
             reader.problem("A token with a room claim must pass the domain verification: set " + quote(SUBJECT)
                     + " to the Jitsi domain, the tenant or *.");
@@ -165,6 +182,12 @@ public record JitsiSettings(
         }
         if (settings.moderatorGroup() != null && !realm.groupExists(settings.moderatorGroup())) {
             problems.problem("Moderator group \"" + settings.moderatorGroup() + "\" does not exist in this realm.");
+        }
+        if (settings.ownersGroup() != null && !realm.groupExists(settings.ownersGroup())) {
+            problems.problem("Room owners group \"" + settings.ownersGroup() + "\" does not exist in this realm.");
+        }
+        if (settings.hiddenRole() != null && !realm.roleExists(settings.hiddenRole())) {
+            problems.problem("Hidden from recorder role \"" + settings.hiddenRole() + "\" does not exist in this realm.");
         }
         settings.featuresByRole().values().stream().flatMap(List::stream).distinct()
                 .filter(role -> !realm.roleExists(role))

@@ -11,7 +11,9 @@ public class Refusal extends Exception {
     public static final int UNAUTHORIZED = 401;
     public static final int FORBIDDEN = 403;
     public static final int NOT_FOUND = 404;
+    public static final int GONE = 410;
     public static final int UNSUPPORTED_MEDIA_TYPE = 415;
+    public static final int TOO_MANY_REQUESTS = 429;
 
     private final int status;
     private final String error;

@@ -33,6 +33,22 @@ public record RoomRequest(String room, String tenant) {
         return new RoomRequest(room(room, wildcardAllowed), tenant(tenant, tenants));
     }
 
+    /**
+     * The room and tenant of a link back to a meeting (no token: a guest's way in): the same room
+     * checks, no wildcard, a tenant that is a plain name. Empty when either is not.
+     */
+    public static java.util.Optional<RoomRequest> forLink(String room, String tenant) {
+        try {
+            String name = tenant == null || tenant.isEmpty() ? null : readable(tenant, "tenant").toLowerCase(Locale.ROOT);
+            if (name != null && (!RoomTokenSettings.TENANT.matcher(name).matches() || name.contains(".."))) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new RoomRequest(room(room, false), name));
+        } catch (Refusal e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static String room(String room, boolean wildcardAllowed) throws Refusal {
         if (room == null || room.isBlank()) {
             throw invalidRoom("A room is required.");

@@ -120,8 +120,12 @@ public record RoomTokenSettings(
      * tenant are already backend-safe path segments.
      */
     public String meetingUrl(RoomRequest request, String token) {
-        String base = jitsiUrl.toString();
-        return base + "/" + (request.tenant() == null ? "" : request.tenant() + "/") + request.room() + "#jwt=" + token;
+        return meetingLink(request) + "#jwt=" + token;
+    }
+
+    /** {@code <jitsi url>/<tenant/><room>}: the meeting, for someone who joins without a token (a guest). */
+    public String meetingLink(RoomRequest request) {
+        return jitsiUrl + "/" + (request.tenant() == null ? "" : request.tenant() + "/") + request.room();
     }
 
     static RoomTokenSettings read(SettingsReader reader) {

@@ -1,5 +1,7 @@
 package io.github.keycloakjitsi.core;
 
+import java.util.stream.Stream;
+
 /**
  * What the Jitsi rules need to know about a user. Implemented over Keycloak's user model by the
  * glue code, and by plain objects in unit tests.
@@ -30,4 +32,7 @@ public interface UserFacts {
 
     /** Whether the user belongs to the group given by its path, or to one of its subgroups. */
     boolean isMemberOf(String groupPath);
+
+    /** The paths of the groups the user is a member of, e.g. {@code /meetings/Weekly Sync}. */
+    Stream<String> groupPaths();
 }

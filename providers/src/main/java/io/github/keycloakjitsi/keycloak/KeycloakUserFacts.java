@@ -9,6 +9,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.RoleUtils;
 
+import java.util.stream.Stream;
+
 /** {@link UserFacts} read from Keycloak's user model. */
 public final class KeycloakUserFacts implements UserFacts {
 
@@ -57,6 +59,11 @@ public final class KeycloakUserFacts implements UserFacts {
     public boolean hasRole(String roleName) {
         RoleModel role = Roles.find(realm, roleName);
         return role != null && user.hasRole(role);
+    }
+
+    @Override
+    public Stream<String> groupPaths() {
+        return user.getGroupsStream().map(KeycloakModelUtils::buildGroupPath);
     }
 
     /** {@code RoleUtils.isMember} walks up from the user's groups, so subgroup members count. */

@@ -12,6 +12,8 @@ import org.keycloak.models.UserSessionModel;
  * Issuing a Jitsi token for a Keycloak session is a token exchange, so tokens are
  * {@code TOKEN_EXCHANGE} events and refusals {@code TOKEN_EXCHANGE_ERROR}, with details
  * {@code jitsi_endpoint}, {@code jitsi_room}, {@code jitsi_tenant}, {@code jitsi_moderator} and {@code reason}.
+ * Invitations are events of the same type: {@code jitsi_endpoint} "invites" with {@code jitsi_invite_action}
+ * "create" or "revoke", or "invite" (a guest's use, with {@code jitsi_guest_name}), and {@code jitsi_invite_id}.
  */
 final class JitsiEvents {
 
@@ -43,6 +45,22 @@ final class JitsiEvents {
             event.client(client);
         }
         return this;
+    }
+
+    JitsiEvents invite(String id, String action) {
+        detail("jitsi_invite_id", id);
+        detail("jitsi_invite_action", action);
+        return this;
+    }
+
+    JitsiEvents guest(String name, String invitedBy) {
+        detail("jitsi_guest_name", name);
+        detail("jitsi_invited_by", invitedBy);
+        return this;
+    }
+
+    void succeeded() {
+        event.success();
     }
 
     void issued(String room, boolean moderator, long expiresIn) {

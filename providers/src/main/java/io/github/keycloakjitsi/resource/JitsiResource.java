@@ -3,11 +3,9 @@ package io.github.keycloakjitsi.resource;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
+import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
-import io.github.keycloakjitsi.keycloak.CallerCors;
-import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
-import io.github.keycloakjitsi.keycloak.MapperSettings;
-import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
+import io.github.keycloakjitsi.keycloak.JoinState;
 import io.github.keycloakjitsi.keycloak.SignedIn;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
@@ -18,28 +16,24 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.cors.Cors;
-import org.keycloak.services.managers.AppAuthManager;
-import org.keycloak.services.managers.AuthenticationManager;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * {@code /realms/{realm}/jitsi}: room-scoped Jitsi tokens issued by the realm.
  * <ul>
- *   <li>{@code GET /} discovery, with Prosody and config.js snippets for this realm;</li>
+ *   <li>{@code GET /} discovery, with the Jitsi side's settings for this realm;</li>
  *   <li>{@code POST /token} a token for one room, for the bearer of an access token of one of the
  *       clients the admin names;</li>
  *   <li>{@code GET /join?room=} the TOKEN_AUTH_URL entry ({@link JoinFlow});</li>
+ *   <li>{@code /invites} and {@code /invite/{key}} invitations of guests ({@link InvitesResource},
+ *       {@link InvitePage});</li>
  *   <li>{@code GET /keys/{hex(sha256(kid))}.pem} public keys for Prosody's asap_key_server.</li>
  * </ul>
  * Bad input gets a JSON error with a 4xx status ({@link Refusal}) and an event, never a token.
@@ -47,22 +41,23 @@ import java.util.Map;
  */
 public class JitsiResource {
 
-    private static final Logger LOG = Logger.getLogger(JitsiResource.class);
-
     private final KeycloakSession session;
     private final RealmModel realm;
+    private final Caller caller;
 
     public JitsiResource(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
+        this.caller = new Caller(session);
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response discovery() {
         try {
-            RoomTokenSettings tokens = settings().roomTokens();
-            JitsiUrls urls = urls();
+            JitsiSettings settings = caller.settings();
+            RoomTokenSettings tokens = settings.roomTokens();
+            JitsiUrls urls = caller.urls();
             String issuer = urls.issuer(tokens);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("issuer", issuer);
@@ -72,13 +67,14 @@ public class JitsiResource {
             doc.put("asap_key_server", urls.keys());
             doc.put("token_endpoint", urls.token());
             doc.put("join_endpoint", urls.join());
+            doc.put("invites_endpoint", settings.invites().enabled() ? urls.invites() : null);
             doc.put("jitsi_url", tokens.jitsiUrl().toString());
             doc.put("token_lifetime", tokens.lifetimeSeconds());
             doc.put("wildcard_allowed", tokens.wildcardAllowed());
             doc.put("tenants", tokens.tenants());
-            doc.put("token_type", io.github.keycloakjitsi.core.RoomTokenClaims.TYPE);
-            doc.put("prosody", ConfigSnippets.prosody(tokens, issuer, urls));
-            doc.put("config_js", ConfigSnippets.configJs(urls));
+            doc.put("token_type", RoomTokenClaims.TYPE);
+            doc.put("host_role", tokens.requiredRole());
+            doc.putAll(ConfigSnippets.of(settings, issuer, urls));
             return JitsiResponses.json(Response.Status.OK, doc).build();
         } catch (Refusal refusal) {
             return JitsiResponses.refusal(refusal).build();
@@ -100,12 +96,10 @@ public class JitsiResource {
         // Until the caller is known, errors carry CORS headers for any origin, so a web app can read why.
         Cors cors = Cors.builder().allowAllOrigins().allowedMethods("POST");
         try {
-            JitsiSettings settings = settings();
-            SignedIn auth = bearer();
-            events.session(auth.session()).client(auth.client());
-            checkClient(settings, auth);
-            cors = callersCors(auth);
-            RoomRequest request = roomRequest(formParameters(), settings, events);
+            JitsiSettings settings = caller.settings();
+            SignedIn auth = caller.bearer(settings, events);
+            cors = caller.cors(auth, "POST");
+            RoomRequest request = roomRequest(caller.form(), settings, events);
             RoomTokenIssuer.Issued issued = issue(settings, auth.session(), request, events);
 
             Map<String, Object> body = new LinkedHashMap<>();
@@ -116,7 +110,7 @@ public class JitsiResource {
             body.put("moderator", issued.claims().moderator());
             body.put("url", settings.roomTokens().meetingUrl(request, issued.token()));
             return cors.add(JitsiResponses.json(Response.Status.OK, body));
-        } catch (InvalidOrigin refusal) {
+        } catch (Caller.InvalidOrigin refusal) {
             events.refused(refusal.error(), refusal.reason());
             return JitsiResponses.refusal(refusal).build();
         } catch (Refusal refusal) {
@@ -129,14 +123,18 @@ public class JitsiResource {
     @Path("join")
     public Response join() {
         JitsiEvents events = new JitsiEvents(session, realm, "join");
+        RoomRequest request = null;
         try {
-            JitsiSettings settings = settings();
-            RoomRequest request = roomRequest(queryParameters(), settings, events);
-            SignedIn sso = ssoSession();
+            JitsiSettings settings = caller.settings();
+            request = roomRequest(caller.query(), settings, events);
+            SignedIn sso = caller.ssoSession();
             if (sso != null) {
                 return redirectToMeeting(settings, sso.session(), request, events).build();
             }
-            return new JoinFlow(session, urls()).toLogin(request);
+            return new JoinFlow(session, caller.urls()).toLogin(request);
+        } catch (Caller.NotAHost refusal) {
+            events.refused(refusal.error(), refusal.reason());
+            return caller.guestPage(request);
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
             return JitsiResponses.refusal(refusal).build();
@@ -151,24 +149,40 @@ public class JitsiResource {
     @Path("join/callback")
     public Response joinCallback() {
         JitsiEvents events = new JitsiEvents(session, realm, "join");
+        RoomRequest request = null;
         try {
-            JitsiSettings settings = settings();
-            JoinFlow flow = new JoinFlow(session, urls());
-            JoinState state = flow.returnedState(queryParameters());
+            JitsiSettings settings = caller.settings();
+            JoinFlow flow = new JoinFlow(session, caller.urls());
+            JoinState state = flow.returnedState(caller.query());
             events.room(state.getRoom(), state.getTenant());
-            SignedIn sso = ssoSession();
+            SignedIn sso = caller.ssoSession();
             if (sso == null) {
                 throw new Refusal(Refusal.UNAUTHORIZED, "login_required", "Please sign in to join the meeting.",
                         "no SSO session after login");
             }
             // The settings may have changed since the join started: the room is checked again.
-            RoomRequest request = RoomRequest.parse(state.getRoom(), state.getTenant(), settings.roomTokens());
+            request = RoomRequest.parse(state.getRoom(), state.getTenant(), settings.roomTokens());
             flow.markUsed(state);
             return redirectToMeeting(settings, sso.session(), request, events).cookie(flow.clearedCookie()).build();
+        } catch (Caller.NotAHost refusal) {
+            events.refused(refusal.error(), refusal.reason());
+            return caller.guestPage(request);
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
             return JitsiResponses.refusal(refusal).build();
         }
+    }
+
+    /** {@code /invites}: a host's invitations (create, list, revoke). */
+    @Path("invites")
+    public InvitesResource invites() {
+        return new InvitesResource(caller);
+    }
+
+    /** {@code /invite/{key}}: the page an invited guest opens. */
+    @Path("invite/{key}")
+    public InvitePage invite(@PathParam("key") String key) {
+        return new InvitePage(caller, key);
     }
 
     @GET
@@ -180,101 +194,6 @@ public class JitsiResource {
                         "No RS256 key of this realm is named so; keys are named <hex(sha256(kid))>.pem.")).build());
     }
 
-    // ---------------------------------------------------------------- the steps
-
-    /** The settings of the jitsi client's Jitsi Meet mapper, when they switch the endpoint on. */
-    private JitsiSettings settings() throws Refusal {
-        ProtocolMapperModel mapper = RealmJitsiMapper.find(realm).orElseThrow(() -> Refusal.notConfigured(
-                "Jitsi tokens are not set up in this realm: client 'jitsi' has no Jitsi Meet mapper."));
-        // The cache logs why invalid settings are invalid, once.
-        JitsiSettings settings = MapperSettings.of(mapper).orElseThrow(() -> Refusal.notConfigured(
-                "The Jitsi settings of this realm are invalid; see the server log."));
-        if (!settings.roomTokens().enabled()) {
-            throw Refusal.notConfigured("Jitsi tokens are not set up in this realm: give the Jitsi Meet mapper of client 'jitsi' a Jitsi URL.");
-        }
-        return settings;
-    }
-
-    /** The SSO session of the browser's identity cookie, or null. */
-    private SignedIn ssoSession() {
-        return SignedIn.of(AuthenticationManager.authenticateIdentityCookie(session, realm, true));
-    }
-
-    /** A valid access token of this realm, read with Keycloak's own bearer authenticator. */
-    private SignedIn bearer() throws Refusal {
-        Refusal invalid = new Refusal(Refusal.UNAUTHORIZED, "invalid_token",
-                "A valid access token of this realm is required: Authorization: Bearer <token>.", "no valid bearer token of this realm");
-        List<String> headers = session.getContext().getRequestHeaders().getRequestHeader("Authorization");
-        if (headers == null || headers.size() != 1) {
-            throw invalid;
-        }
-        try {
-            AppAuthManager.AuthHeader header = AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(session.getContext().getRequestHeaders());
-            SignedIn auth = header == null || header.getToken() == null || header.getToken().isBlank() ? null
-                    : SignedIn.of(new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(header.getToken()).authenticate());
-            if (auth == null) {
-                throw invalid;
-            }
-            return auth;
-        } catch (RuntimeException e) {
-            // Keycloak answers some malformed tokens by throwing; to the caller it is just not a valid token.
-            LOG.debugf("bearer token refused: %s", e.toString());
-            throw invalid;
-        }
-    }
-
-    /**
-     * Only the clients the admin names: a token of any other client (admin-cli's password grant, a
-     * service account) may have skipped what only the browser login asks (OTP, WebAuthn, identity providers).
-     */
-    private static void checkClient(JitsiSettings settings, SignedIn auth) throws Refusal {
-        String clientId = auth.token().getIssuedFor();
-        if (clientId == null || !settings.roomTokens().clients().contains(clientId)) {
-            throw new Refusal(Refusal.FORBIDDEN, "access_denied", "Access tokens of this client cannot get Jitsi room tokens.",
-                    "client " + clientId + " is not one of the token endpoint's clients");
-        }
-    }
-
-    /** A refusal answered without CORS headers: the origin is not one the calling client may use. */
-    private static final class InvalidOrigin extends Refusal {
-        InvalidOrigin(String clientId) {
-            super(Refusal.FORBIDDEN, "invalid_origin", "This origin is not a web origin of the calling client.",
-                    "origin not allowed for client " + clientId);
-        }
-    }
-
-    /** CORS for the web origins of the client the caller's token was issued to. */
-    private Cors callersCors(SignedIn auth) throws Refusal {
-        if (!CallerCors.originAllowed(session, auth.token())) {
-            throw new InvalidOrigin(auth.token().getIssuedFor());
-        }
-        return CallerCors.forToken(auth.token()).allowedMethods("POST");
-    }
-
-    /**
-     * The query, decoded. A URL's query is ASCII: raw spaces, controls or non-ASCII bytes (which
-     * browsers always percent-encode) would be read in whatever charset the server guesses, so they
-     * are refused rather than read.
-     */
-    private MultivaluedMap<String, String> queryParameters() throws Refusal {
-        String raw = session.getContext().getUri().getRequestUri().getRawQuery();
-        if (raw != null && raw.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
-            throw new Refusal(Refusal.BAD_REQUEST, "invalid_request",
-                    "The query holds raw spaces, control or non-ASCII characters: percent-encode it.");
-        }
-        return session.getContext().getUri().getQueryParameters();
-    }
-
-    /** Keycloak has parsed the form before the endpoint runs (see README, "Known limits"). */
-    private MultivaluedMap<String, String> formParameters() throws Refusal {
-        MediaType type = session.getContext().getRequestHeaders().getMediaType();
-        if (type != null && !type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
-            throw new Refusal(Refusal.UNSUPPORTED_MEDIA_TYPE, "invalid_request",
-                    "Send the room as application/x-www-form-urlencoded.", "content type " + type);
-        }
-        return session.getContext().getHttpRequest().getDecodedFormParameters();
-    }
-
     private static RoomRequest roomRequest(MultivaluedMap<String, String> params, JitsiSettings settings, JitsiEvents events) throws Refusal {
         String room = Params.single(params, "room");
         String tenant = Params.single(params, "tenant");
@@ -282,22 +201,11 @@ public class JitsiResource {
         return RoomRequest.parse(room, tenant, settings.roomTokens());
     }
 
-    /** Who may get a token at all: an enabled user holding the required role, when one is set. */
-    private void checkAccess(JitsiSettings settings, UserModel user) throws Refusal {
-        if (!user.isEnabled()) {
-            throw new Refusal(Refusal.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled");
-        }
-        String role = settings.roomTokens().requiredRole();
-        if (role != null && !new KeycloakUserFacts(session, realm, user).hasRole(role)) {
-            throw new Refusal(Refusal.FORBIDDEN, "access_denied",
-                    "You may not start meetings here (role " + role + " required).", "missing role " + role);
-        }
-    }
-
     private RoomTokenIssuer.Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request,
                                          JitsiEvents events) throws Refusal {
-        checkAccess(settings, userSession.getUser());
-        RoomTokenIssuer.Issued issued = new RoomTokenIssuer(session).issue(settings, userSession, request, urls().issuer(settings.roomTokens()));
+        caller.mayHost(settings, userSession.getUser());
+        RoomTokenIssuer.Issued issued = new RoomTokenIssuer(session)
+                .issue(settings, userSession, request, caller.urls().issuer(settings.roomTokens()));
         events.issued(request.room(), issued.claims().moderator(), issued.claims().lifetimeSeconds());
         return issued;
     }
@@ -308,9 +216,5 @@ public class JitsiResource {
         events.session(userSession);
         RoomTokenIssuer.Issued issued = issue(settings, userSession, request, events);
         return JitsiResponses.redirect(URI.create(settings.roomTokens().meetingUrl(request, issued.token())));
-    }
-
-    private JitsiUrls urls() {
-        return JitsiUrls.of(session, realm);
     }
 }

@@ -43,6 +43,15 @@ record JitsiUrls(String realm, String realmIssuer) {
         return join() + "/callback";
     }
 
+    String invites() {
+        return jitsi() + "/invites";
+    }
+
+    /** The page an invitation's link opens; the key is a path segment of random letters and digits. */
+    String invitePage(String key) {
+        return jitsi() + "/invite/" + key;
+    }
+
     String keys() {
         return jitsi() + "/keys";
     }

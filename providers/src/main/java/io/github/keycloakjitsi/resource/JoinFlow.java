@@ -2,6 +2,7 @@ package io.github.keycloakjitsi.resource;
 
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
+import io.github.keycloakjitsi.keycloak.JoinState;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.NewCookie;
@@ -35,7 +36,7 @@ import java.util.UUID;
  */
 final class JoinFlow {
 
-    static final String CLIENT_ID = "jitsi-join";
+    static final String CLIENT_ID = JoinState.CLIENT_ID;
     static final String COOKIE = "KC_JITSI_JOIN";
     static final int LIFETIME = 600;
     /** A state far longer than any this flow makes is not worth decoding. */

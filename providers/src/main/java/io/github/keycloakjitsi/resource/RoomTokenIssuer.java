@@ -7,6 +7,7 @@ import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
 import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
+import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.crypto.Algorithm;
 import org.keycloak.crypto.KeyUse;
@@ -42,10 +43,24 @@ final class RoomTokenIssuer {
     }
 
     Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
-        JitsiContext context = JitsiContext.of(settings, new KeycloakUserFacts(session, realm, userSession.getUser()));
-        RoomTokenClaims claims = RoomTokenClaims.of(settings.roomTokens(), context, request, issuer,
-                Time.currentTime(), sessionEndsAt(userSession));
+        JitsiContext context = JitsiContext.forRoom(settings, new KeycloakUserFacts(session, realm, userSession.getUser()), request);
+        return sign(settings.roomTokens(), RoomTokenClaims.of(settings.roomTokens(), context, request, issuer,
+                Time.currentTime(), sessionEndsAt(userSession)));
+    }
 
+    /**
+     * A guest's token for the invitation's room: member, the guest's name, never past the
+     * invitation's end. Its user id names the invitation and this use, never a user of the realm.
+     */
+    Issued issueGuest(JitsiSettings settings, String inviteId, long inviteEndsAt, RoomRequest request, String name,
+                      String issuer) throws Refusal {
+        String guestId = inviteId + ":" + SecretGenerator.getInstance().randomString(8);
+        JitsiContext context = JitsiContext.guest(settings, guestId, name);
+        return sign(settings.roomTokens(), RoomTokenClaims.of(settings.roomTokens(), context, request, issuer,
+                Time.currentTime(), inviteEndsAt));
+    }
+
+    private Issued sign(RoomTokenSettings settings, RoomTokenClaims claims) throws Refusal {
         JsonWebToken jwt = new JsonWebToken()
                 .id(UUID.randomUUID().toString())
                 .type(RoomTokenClaims.TYPE)
@@ -57,7 +72,7 @@ final class RoomTokenIssuer {
                 .exp(claims.expiresAt());
         jwt.setOtherClaims("room", claims.room());
         jwt.setOtherClaims("context", claims.context());
-        return new Issued(sign(settings.roomTokens(), jwt), claims);
+        return new Issued(sign(settings, jwt), claims);
     }
 
     /** Prosody wants header typ exactly "JWT" and, in key mode, an RS* alg with a kid. */

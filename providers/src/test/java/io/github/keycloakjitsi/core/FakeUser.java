@@ -50,4 +50,5 @@ final class FakeUser implements UserFacts {
     @Override public String attribute(String name) { return attributes.get(name); }
     @Override public boolean hasRole(String roleName) { return roles.contains(roleName); }
     @Override public boolean isMemberOf(String groupPath) { return groups.contains(groupPath); }
+    @Override public java.util.stream.Stream<String> groupPaths() { return groups.stream(); }
 }

@@ -133,4 +133,68 @@ class JitsiContextTest {
                 .containsEntry("livestreaming", false).containsEntry("transcription", false);
         assertThat(streamer).containsEntry("livestreaming", true).containsEntry("recording", false);
     }
+
+    @Test
+    void aMemberOfTheRoomsSubgroupOwnsThatRoomOnly() throws Exception {
+        JitsiSettings s = settings(OWNERS_GROUP, "/meetings");
+        FakeUser bob = new FakeUser().group("/meetings/Café Team");
+
+        assertThat(JitsiContext.forRoom(s, bob, new RoomRequest("caf%c3%a9%20team", null)).moderator()).isTrue();
+        assertThat(user(JitsiContext.forRoom(s, bob, new RoomRequest("caf%c3%a9%20team", null))))
+                .containsEntry("affiliation", "owner");
+        assertThat(JitsiContext.forRoom(s, bob, new RoomRequest("board", null)).moderator()).isFalse();
+        assertThat(JitsiContext.forRoom(s, bob, new RoomRequest("caf%c3%a9%20team", "acme")).moderator())
+                .as("a tenant's room is another room").isFalse();
+        assertThat(JitsiContext.forRoom(s, bob, new RoomRequest(RoomRequest.WILDCARD, null)).moderator()).isFalse();
+        assertThat(JitsiContext.of(s, bob).moderator()).as("Keycloak's own tokens are for every room").isFalse();
+    }
+
+    @Test
+    void tenantsOwnersAreInTheTenantsSubgroup() throws Exception {
+        JitsiSettings s = settings(OWNERS_GROUP, "/meetings");
+        FakeUser carol = new FakeUser().group("/meetings/acme/board");
+        assertThat(JitsiContext.forRoom(s, carol, new RoomRequest("board", "acme")).moderator()).isTrue();
+        assertThat(JitsiContext.forRoom(s, carol, new RoomRequest("board", null)).moderator()).isFalse();
+        assertThat(JitsiContext.forRoom(s, carol, new RoomRequest("board", "other")).moderator()).isFalse();
+    }
+
+    @Test
+    void onlyTheOwnersGroupsSubgroupsCount() throws Exception {
+        JitsiSettings s = settings(OWNERS_GROUP, "/meetings");
+        RoomRequest board = new RoomRequest("board", null);
+        assertThat(JitsiContext.forRoom(s, new FakeUser().group("/meetings"), board).moderator()).isFalse();
+        assertThat(JitsiContext.forRoom(s, new FakeUser().group("/meetingsboard"), board).moderator()).isFalse();
+        assertThat(JitsiContext.forRoom(s, new FakeUser().group("/other/board"), board).moderator()).isFalse();
+        assertThat(JitsiContext.forRoom(settings(), new FakeUser().group("/meetings/board"), board).moderator())
+                .as("no owners group set").isFalse();
+    }
+
+    @Test
+    void holdersOfTheHiddenRoleAreHiddenFromTheRecorder() throws Exception {
+        JitsiSettings s = settings(HIDDEN_ROLE, "interpreter");
+        assertThat(user(JitsiContext.of(s, new FakeUser().role("interpreter")))).containsEntry("hidden-from-recorder", true);
+        assertThat(user(JitsiContext.of(s, new FakeUser()))).doesNotContainKey("hidden-from-recorder");
+        assertThat(user(JitsiContext.of(settings(), new FakeUser().role("interpreter")))).doesNotContainKey("hidden-from-recorder");
+    }
+
+    @Test
+    void aGuestIsAMemberWithALockedNameAndOnlyGuestFeatures() throws Exception {
+        JitsiSettings s = settings(InviteSettings.GUEST_FEATURES, "screen-sharing", FEATURES_EVERYONE, "recording");
+
+        JitsiContext guest = JitsiContext.guest(s, "inv-1:abc", "Dora Guest");
+
+        assertThat(guest.moderator()).isFalse();
+        assertThat(user(guest)).containsExactly(
+                Map.entry("id", "guest:inv-1:abc"),
+                Map.entry("name", "Dora Guest"),
+                Map.entry("moderator", false),
+                Map.entry("affiliation", "member"));
+        String[] all = Arrays.stream(JitsiFeature.values()).map(JitsiFeature::key).toArray(String[]::new);
+        assertThat(features(guest)).containsOnlyKeys(all)
+                .containsEntry("name-readonly", true)
+                .containsEntry("screen-sharing", true)
+                .as("features for everyone are for users of the realm").containsEntry("recording", false);
+        assertThat(features(guest).entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue())).map(Map.Entry::getKey))
+                .containsExactlyInAnyOrder("name-readonly", "screen-sharing");
+    }
 }

@@ -234,6 +234,48 @@ class JitsiSettingsTest {
     }
 
     @Test
+    void invitationsAreOffUntilAllowedAndBounded() throws Exception {
+        InviteSettings off = JitsiSettings.defaults().invites();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.maxValiditySeconds()).isEqualTo(7 * 24 * 3600);
+        assertThat(off.guestFeatures()).isEmpty();
+        assertThat(off.joinsPerMinute()).isEqualTo(20);
+
+        InviteSettings on = JitsiSettings.parse(config(InviteSettings.ENABLED, "true", InviteSettings.LONGEST_VALIDITY, "3600",
+                InviteSettings.GUEST_FEATURES, "screen-sharing", InviteSettings.JOINS_PER_MINUTE, "5")).invites();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.maxValiditySeconds()).isEqualTo(3600);
+        assertThat(on.guestFeatures()).containsExactly(JitsiFeature.SCREEN_SHARING);
+        assertThat(on.joinsPerMinute()).isEqualTo(5);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            jitsi.invites.enabled          | maybe      | must be true or false
+            jitsi.invites.max-validity     | 60         | from 300 to 2592000
+            jitsi.invites.max-validity     | 2592001    | from 300 to 2592000
+            jitsi.invites.max-validity     | week       | from 300 to 2592000
+            jitsi.invites.guest-features   | teleport   | unknown Jitsi feature "teleport"
+            jitsi.invites.joins-per-minute | 0          | from 1 to 10000
+            """)
+    void refusesWrongInvitationValues(String key, String value, String message) {
+        assertThatThrownBy(() -> JitsiSettings.parse(Map.of(key, value)))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void theOwnersGroupAndHiddenRoleMustExist() throws Exception {
+        JitsiSettings s = JitsiSettings.validate(config(OWNERS_GROUP, "/staff", HIDDEN_ROLE, "jitsi-recorder"), REALM);
+        assertThat(s.ownersGroup()).isEqualTo("/staff");
+        assertThat(s.hiddenRole()).isEqualTo("jitsi-recorder");
+        assertThatThrownBy(() -> JitsiSettings.validate(config(OWNERS_GROUP, "/meetings", HIDDEN_ROLE, "interpreter"), REALM))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Room owners group \"/meetings\" does not exist in this realm.",
+                        "Hidden from recorder role \"interpreter\" does not exist in this realm."));
+    }
+
+    @Test
     void parsingAloneDoesNotLookUpTheRealm() throws Exception {
         assertThat(JitsiSettings.parse(config(MODERATOR_ROLE, "no-such-role")).moderatorRole()).isEqualTo("no-such-role");
     }

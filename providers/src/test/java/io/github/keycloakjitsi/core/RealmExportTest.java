@@ -62,6 +62,72 @@ class RealmExportTest {
         assertThat(realm.get("passwordPolicy").asText()).isEqualTo("length(12) and notUsername and notEmail");
     }
 
+    private static JsonNode flow(String alias) {
+        for (JsonNode flow : realm.get("authenticationFlows")) {
+            if (flow.get("alias").asText().equals(alias)) {
+                return flow;
+            }
+        }
+        throw new AssertionError("no flow " + alias);
+    }
+
+    @Test
+    void theJitsiClientsLoginThroughTheHostGate() {
+        JsonNode top = flow("jitsi browser");
+        assertThat(top.get("topLevel").asBoolean()).isTrue();
+        for (JsonNode client : realm.get("clients")) {
+            assertThat(client.get("authenticationFlowBindingOverrides").get("browser").asText())
+                    .as(client.get("clientId").asText()).isEqualTo(top.get("id").asText());
+        }
+        JsonNode steps = top.get("authenticationExecutions");
+        assertThat(steps.get(0).get("flowAlias").asText()).isEqualTo("jitsi browser login");
+        assertThat(steps.get(0).get("requirement").asText()).isEqualTo("REQUIRED");
+        assertThat(steps.get(1).get("flowAlias").asText()).isEqualTo("jitsi host gate");
+        assertThat(steps.get(1).get("requirement").asText()).isEqualTo("CONDITIONAL");
+
+        JsonNode gate = flow("jitsi host gate").get("authenticationExecutions");
+        assertThat(gate.get(0).get("authenticator").asText()).as("Keycloak's own condition decides").isEqualTo("conditional-user-role");
+        assertThat(gate.get(1).get("authenticator").asText()).isEqualTo("jitsi-host-required");
+        JsonNode condition = realm.get("authenticatorConfig").get(0);
+        assertThat(condition.get("alias").asText()).isEqualTo(gate.get(0).get("authenticatorConfig").asText());
+        assertThat(condition.get("config").get("condUserRole").asText()).isEqualTo("jitsi-host");
+        assertThat(condition.get("config").get("negate").asText()).isEqualTo("true");
+
+        assertThat(flow("jitsi browser login").get("authenticationExecutions").findValuesAsText("authenticator"))
+                .contains("auth-cookie", "identity-provider-redirector");
+        assertThat(flow("jitsi browser forms").get("authenticationExecutions").findValuesAsText("authenticator"))
+                .contains("auth-username-password-form");
+    }
+
+    @Test
+    void everyUserIsAHostAndEveryHostAModeratorUntilTheAdminNarrowsIt() throws Exception {
+        JsonNode roles = realm.get("roles").get("realm");
+        JsonNode host = null;
+        JsonNode defaults = null;
+        for (JsonNode role : roles) {
+            if (role.get("name").asText().equals("jitsi-host")) {
+                host = role;
+            }
+            if (role.get("name").asText().equals(realm.get("defaultRole").get("name").asText())) {
+                defaults = role;
+            }
+        }
+        assertThat(host).isNotNull();
+        assertThat(host.get("composites").get("realm").toString()).as("every room a host opens has an owner").contains("\"jitsi-moderator\"");
+        assertThat(defaults).isNotNull();
+        assertThat(defaults.get("composites").get("realm").toString()).contains("\"jitsi-host\"", "\"offline_access\"");
+
+        Map<String, String> config = new HashMap<>();
+        jitsiClient().get("protocolMappers").get(0).get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        assertThat(config.get("jitsi.token.required-role")).as("the gate and the endpoints ask the same role")
+                .isEqualTo(realm.get("authenticatorConfig").get(0).get("config").get("condUserRole").asText());
+    }
+
+    @Test
+    void everyDescriptionFitsKeycloaksColumn() {
+        assertThat(realm.get("roles").get("realm").findValuesAsText("description")).allSatisfy(d -> assertThat(d).hasSizeLessThanOrEqualTo(255));
+    }
+
     @Test
     void hasTheModeratorRoleAndBruteForceProtection() {
         assertThat(realm.get("bruteForceProtected").asBoolean()).isTrue();
@@ -112,10 +178,7 @@ class RealmExportTest {
     void itsJitsiMapperHasValidSettingsForTheGuidesProsody() throws Exception {
         JsonNode mapper = jitsiClient().get("protocolMappers").get(0);
         assertThat(mapper.get("protocolMapper").asText()).isEqualTo("oidc-jitsi-meet-mapper");
-        Map<String, String> config = new HashMap<>();
-        // As imported with the defaults of its ${VAR:default} placeholders.
-        mapper.get("config").fields().forEachRemaining(e -> config.put(e.getKey(),
-                e.getValue().asText().replaceAll("\\$\\{[A-Z_]+:([^}]*)}", "$1")));
+        Map<String, String> config = importedMapperConfig();
         JitsiSettings settings = JitsiSettings.parse(config);
         assertThat(settings.audience()).isEqualTo("account");
         assertThat(settings.moderatorRole()).isEqualTo("jitsi-moderator");
@@ -126,5 +189,26 @@ class RealmExportTest {
         assertThat(settings.roomTokens().tenants()).isEmpty();
         assertThat(settings.roomTokens().wildcardAllowed()).isFalse();
         assertThat(config).containsEntry("access.token.claim", "true");
+    }
+
+    @Test
+    void invitesGuestsAndMakesOwnersFromMeetingsSubgroups() throws Exception {
+        Map<String, String> config = importedMapperConfig();
+        JitsiSettings settings = JitsiSettings.parse(config);
+        assertThat(settings.invites().enabled()).isTrue();
+        assertThat(settings.invites().guestFeatures()).as("guests get no features unless the admin grants them").isEmpty();
+        assertThat(settings.ownersGroup()).isEqualTo("/meetings");
+        assertThat(realm.get("groups").findValuesAsText("path")).contains("/meetings");
+        assertThat(realm.get("groups").get(0).get("subGroups")).as("an admin adds rooms").isEmpty();
+        assertThat(realm.get("roles").get("realm").findValuesAsText("name")).contains(settings.hiddenRole());
+        assertThat(realm.get("defaultRole").toString()).doesNotContain(settings.hiddenRole());
+    }
+
+    /** The jitsi client's Jitsi Meet mapper settings as imported, with the defaults of its ${VAR:default} placeholders. */
+    private static Map<String, String> importedMapperConfig() {
+        Map<String, String> config = new HashMap<>();
+        jitsiClient().get("protocolMappers").get(0).get("config").fields().forEachRemaining(e -> config.put(e.getKey(),
+                e.getValue().asText().replaceAll("\\$\\{[A-Z_]+:([^}]*)}", "$1")));
+        return config;
     }
 }

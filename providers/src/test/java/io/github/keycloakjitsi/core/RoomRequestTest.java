@@ -118,6 +118,18 @@ class RoomRequestTest {
     }
 
     @Test
+    void aLinkBackForAGuestHasTheSameRoomChecksAndAPlainTenant() {
+        assertThat(RoomRequest.forLink("Team Sync", "")).contains(new RoomRequest("team%20sync", null));
+        assertThat(RoomRequest.forLink("r", "Acme")).as("any plain tenant: a link, not a token").contains(new RoomRequest("r", "acme"));
+        assertThat(RoomRequest.forLink("*", null)).isEmpty();
+        assertThat(RoomRequest.forLink("%2a", null)).isEmpty();
+        assertThat(RoomRequest.forLink("//evil.example/x", null)).isEmpty();
+        assertThat(RoomRequest.forLink("x", "https://evil.example")).isEmpty();
+        assertThat(RoomRequest.forLink("a\u202eb", null)).isEmpty();
+        assertThat(RoomRequest.forLink(null, null)).isEmpty();
+    }
+
+    @Test
     void theMeetingUrlStaysUnderTheJitsiUrlAndCarriesTheTokenInTheFragment() throws Exception {
         RoomTokenSettings settings = JitsiSettings.parse(config(RoomTokenSettings.JITSI_URL, "https://meet.example.com/",
                 RoomTokenSettings.TENANTS, "acme")).roomTokens();
@@ -127,5 +139,6 @@ class RoomRequestTest {
                 .isEqualTo("https://meet.example.com/evil.example#jwt=T");
         assertThat(settings.meetingUrl(RoomRequest.parse("x%3Fjwt%3Dforged%23", null, settings), "T"))
                 .isEqualTo("https://meet.example.com/x%3fjwt%3dforged%23#jwt=T");
+        assertThat(settings.meetingLink(RoomRequest.parse("Team Sync", "acme", settings))).isEqualTo("https://meet.example.com/acme/team%20sync");
     }
 }

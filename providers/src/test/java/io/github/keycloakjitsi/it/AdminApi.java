@@ -1,214 +1,341 @@
 package io.github.keycloakjitsi.it;
 
-import java.net.URI;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+import org.keycloak.admin.client.resource.ClientResource;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.KeysMetadataRepresentation.KeyMetadataRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.common.util.MultivaluedHashMap;
+
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import static io.github.keycloakjitsi.it.KeycloakServer.REALM;
 
 /**
- * Keycloak's admin REST API, as the admin console uses it: users, roles, groups, clients and
- * mappers set up by each test. Every call checks its status so a broken setup fails loudly.
+ * What the tests set up in a realm, through Keycloak's own admin client (typed representations,
+ * one admin login per server): users, roles, groups, clients, Jitsi mappers, keys, events. Each
+ * step fails loudly when Keycloak refuses it.
  */
 final class AdminApi {
 
+    /** One admin client per server: it logs in once and refreshes its token itself. */
+    private static final Map<String, Keycloak> CLIENTS = new ConcurrentHashMap<>();
+
     private final KeycloakServer server;
+    private final Keycloak keycloak;
     private final HttpClient http = HttpClient.newHttpClient();
 
     AdminApi(KeycloakServer server) {
         this.server = server;
+        this.keycloak = CLIENTS.computeIfAbsent(server.baseUrl() + " " + server.adminPassword(), k -> KeycloakBuilder.builder()
+                .serverUrl(server.baseUrl()).realm("master").clientId("admin-cli")
+                .username(KeycloakServer.ADMIN_USER).password(server.adminPassword()).build());
     }
 
-    private String token() {
-        HttpResponse<String> response = Http.send(http, Http.postForm(server.baseUrl() + "/realms/master/protocol/openid-connect/token",
-                Map.of("grant_type", "password", "client_id", "admin-cli",
-                        "username", KeycloakServer.ADMIN_USER, "password", server.adminPassword())).build());
-        expect(response, 200);
-        return (String) Json.object(response.body()).get("access_token");
+    /** The Jitsi realm's admin resource, for what no helper here covers. */
+    RealmResource realm() {
+        return keycloak.realm(REALM);
     }
 
-    HttpResponse<String> call(String method, String path, Object body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms/" + REALM + path))
-                .header("Authorization", "Bearer " + token())
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        return Http.send(http, request.build());
+    Keycloak keycloak() {
+        return keycloak;
     }
 
-    private static HttpResponse<String> expect(HttpResponse<String> response, int... statuses) {
-        for (int status : statuses) {
-            if (response.statusCode() == status) {
-                return response;
+    /** The id Keycloak answers a create with; a refusal fails the test with Keycloak's reason. */
+    private static String created(Response response) {
+        try (response) {
+            if (response.getStatus() != 201) {
+                throw new AssertionError("Keycloak refused: " + response.getStatus() + " " + response.readEntity(String.class));
             }
+            return CreatedResponseUtil.getCreatedId(response);
         }
-        throw new AssertionError(response.request().method() + " " + response.uri() + " -> " + response.statusCode() + ": " + response.body());
     }
 
-    private static String idFromLocation(HttpResponse<String> response) {
-        String location = response.headers().firstValue("Location").orElseThrow();
-        return location.substring(location.lastIndexOf('/') + 1);
-    }
-
-    /** Creates an enabled user with a password; {@code extra} adds representation fields (names, email, attributes). */
-    String createUser(String username, String password, Map<String, Object> extra) {
-        Map<String, Object> user = new LinkedHashMap<>();
-        user.put("username", username);
-        user.put("enabled", true);
-        user.put("emailVerified", true);
-        user.put("credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)));
-        user.putAll(extra);
-        return idFromLocation(expect(call("POST", "/users", user), 201));
+    /** Creates an enabled user with a password; {@code customize} sets more (names, email, attributes). */
+    String createUser(String username, String password, Consumer<UserRepresentation> customize) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEnabled(true);
+        user.setEmailVerified(true);
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.PASSWORD);
+        credential.setValue(password);
+        credential.setTemporary(false);
+        user.setCredentials(List.of(credential));
+        customize.accept(user);
+        return created(realm().users().create(user));
     }
 
     /** A user with a unique username, first and last name and email. */
-    TestUser newUser(String prefix, Map<String, Object> extra) {
+    TestUser newUser(String prefix, Consumer<UserRepresentation> customize) {
         String username = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, Object> fields = new LinkedHashMap<>(Map.of("firstName", "Ada", "lastName", "Lovelace", "email", username + "@example.test"));
-        fields.putAll(extra);
         String password = "pw-" + UUID.randomUUID();
-        return new TestUser(createUser(username, password, fields), username, password);
+        String id = createUser(username, password, user -> {
+            user.setFirstName("Ada");
+            user.setLastName("Lovelace");
+            user.setEmail(username + "@example.test");
+            customize.accept(user);
+        });
+        return new TestUser(id, username, password);
     }
 
     TestUser newUser(String prefix) {
-        return newUser(prefix, Map.of());
+        return newUser(prefix, user -> { });
     }
 
-    void updateUser(String userId, Map<String, Object> fields) {
-        expect(call("PUT", "/users/" + userId, fields), 204);
+    /** The realm role every new user gets (the realm's default roles), which includes jitsi-host. */
+    static final String DEFAULT_ROLES = "default-roles-" + REALM;
+
+    /**
+     * A user who may not start meetings: without the realm's default roles, so without jitsi-host.
+     * The login gate of client jitsi stops them; elsewhere they sign in as plain members.
+     */
+    TestUser newNonHost(String prefix) {
+        TestUser user = newUser(prefix);
+        realm().users().get(user.id()).roles().realmLevel().remove(List.of(realmRole(DEFAULT_ROLES)));
+        return user;
     }
 
-    Map<String, Object> realmRole(String name) {
-        return Json.object(expect(call("GET", "/roles/" + Http.encode(name), null), 200).body());
+    /** Takes the host role away from a user (who may still hold a token from before). */
+    void removeHostRole(String userId) {
+        realm().users().get(userId).roles().realmLevel().remove(List.of(realmRole(DEFAULT_ROLES)));
+    }
+
+    /**
+     * Runs {@code body} with jitsi-host no longer including jitsi-moderator (hosts who are plain
+     * members, as an admin may set it up), then puts the composite back.
+     */
+    void withHostsThatAreNotModerators(ThrowingRunnable body) throws Exception {
+        List<RoleRepresentation> moderator = List.of(realmRole("jitsi-moderator"));
+        realm().roles().get("jitsi-host").deleteComposites(moderator);
+        try {
+            body.run();
+        } finally {
+            realm().roles().get("jitsi-host").addComposites(moderator);
+        }
+    }
+
+    /**
+     * Runs {@code body} with the login gate off (the browser flow overrides of clients jitsi and
+     * jitsi-join removed: the one step README.md gives), then puts it back.
+     */
+    void withTheLoginGateOff(ThrowingRunnable body) throws Exception {
+        Map<String, Map<String, String>> before = new HashMap<>();
+        for (String clientId : List.of("jitsi", "jitsi-join")) {
+            ClientRepresentation client = client(clientId);
+            before.put(clientId, new HashMap<>(client.getAuthenticationFlowBindingOverrides()));
+            client.setAuthenticationFlowBindingOverrides(new HashMap<>(Map.of("browser", "")));
+            realm().clients().get(client.getId()).update(client);
+        }
+        try {
+            body.run();
+        } finally {
+            for (String clientId : List.of("jitsi", "jitsi-join")) {
+                ClientRepresentation client = client(clientId);
+                client.setAuthenticationFlowBindingOverrides(before.get(clientId));
+                realm().clients().get(client.getId()).update(client);
+            }
+        }
+    }
+
+    void disableUser(String userId) {
+        UserRepresentation user = realm().users().get(userId).toRepresentation();
+        user.setEnabled(false);
+        realm().users().get(userId).update(user);
+    }
+
+    RoleRepresentation realmRole(String name) {
+        return realm().roles().get(name).toRepresentation();
     }
 
     void createRealmRole(String name) {
-        expect(call("POST", "/roles", Map.of("name", name)), 201);
+        RoleRepresentation role = new RoleRepresentation();
+        role.setName(name);
+        realm().roles().create(role);
     }
 
-    void makeComposite(String role, Map<String, Object> child) {
-        expect(call("POST", "/roles/" + Http.encode(role) + "/composites", List.of(child)), 204);
+    void makeComposite(String role, RoleRepresentation child) {
+        realm().roles().get(role).addComposites(List.of(child));
     }
 
     void grantRealmRole(String userId, String role) {
-        expect(call("POST", "/users/" + userId + "/role-mappings/realm", List.of(realmRole(role))), 204);
+        realm().users().get(userId).roles().realmLevel().add(List.of(realmRole(role)));
     }
 
     String createGroup(String name) {
-        return idFromLocation(expect(call("POST", "/groups", Map.of("name", name)), 201));
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName(name);
+        return created(realm().groups().add(group));
+    }
+
+    String groupByPath(String path) {
+        return realm().getGroupByPath(path).getId();
     }
 
     String createSubgroup(String parentId, String name) {
-        HttpResponse<String> response = expect(call("POST", "/groups/" + parentId + "/children", Map.of("name", name)), 201);
-        return (String) Json.object(response.body()).get("id");
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName(name);
+        return created(realm().groups().group(parentId).subGroup(group));
     }
 
     void grantGroupRealmRole(String groupId, String role) {
-        expect(call("POST", "/groups/" + groupId + "/role-mappings/realm", List.of(realmRole(role))), 204);
+        realm().groups().group(groupId).roles().realmLevel().add(List.of(realmRole(role)));
     }
 
     void joinGroup(String userId, String groupId) {
-        expect(call("PUT", "/users/" + userId + "/groups/" + groupId, null), 204);
+        realm().users().get(userId).joinGroup(groupId);
     }
 
-    Map<String, Object> client(String clientId) {
-        List<Map<String, Object>> clients = Json.array(expect(call("GET", "/clients?clientId=" + Http.encode(clientId), null), 200).body());
+    ClientRepresentation client(String clientId) {
+        List<ClientRepresentation> clients = realm().clients().findByClientId(clientId);
         if (clients.isEmpty()) {
             throw new AssertionError("no client " + clientId);
         }
         return clients.get(0);
     }
 
-    /** Creates a client (with one client role) and returns its internal id. */
+    ClientResource clientResource(String clientId) {
+        return realm().clients().get(client(clientId).getId());
+    }
+
+    /** Creates a client from its representation; returns its internal id. */
+    String createClient(ClientRepresentation client) {
+        return created(realm().clients().create(client));
+    }
+
+    /** Creates a public client with one client role and returns its internal id. */
     String createClientWithRole(String clientId, String role) {
-        String id = idFromLocation(expect(call("POST", "/clients", Map.of("clientId", clientId, "publicClient", true)), 201));
-        expect(call("POST", "/clients/" + id + "/roles", Map.of("name", role)), 201);
+        ClientRepresentation client = new ClientRepresentation();
+        client.setClientId(clientId);
+        client.setPublicClient(true);
+        String id = createClient(client);
+        RoleRepresentation rep = new RoleRepresentation();
+        rep.setName(role);
+        realm().clients().get(id).roles().create(rep);
         return id;
     }
 
     void grantClientRole(String userId, String clientInternalId, String role) {
-        Map<String, Object> roleRep = Json.object(expect(call("GET", "/clients/" + clientInternalId + "/roles/" + role, null), 200).body());
-        expect(call("POST", "/users/" + userId + "/role-mappings/clients/" + clientInternalId, List.of(roleRep)), 204);
+        RoleRepresentation rep = realm().clients().get(clientInternalId).roles().get(role).toRepresentation();
+        realm().users().get(userId).roles().clientLevel(clientInternalId).add(List.of(rep));
     }
 
     /**
      * A copy of the shipped {@code jitsi} client under another client id, its Jitsi mapper with the
      * given config instead: how the tests try mapper settings without touching the shipped client.
      */
-    @SuppressWarnings("unchecked")
     String createJitsiClientCopy(String clientId, Map<String, String> mapperConfig, boolean fullScopeAllowed) {
-        Map<String, Object> client = new LinkedHashMap<>(client("jitsi"));
-        client.remove("id");
-        client.put("clientId", clientId);
-        client.put("fullScopeAllowed", fullScopeAllowed);
-        List<Map<String, Object>> mappers = new ArrayList<>();
-        for (Map<String, Object> mapper : (List<Map<String, Object>>) client.get("protocolMappers")) {
-            Map<String, Object> copy = new LinkedHashMap<>(mapper);
-            copy.remove("id");
-            if ("oidc-jitsi-meet-mapper".equals(copy.get("protocolMapper"))) {
-                copy.put("config", mapperConfig);
+        ClientRepresentation client = copyOfJitsi(clientId);
+        client.setFullScopeAllowed(fullScopeAllowed);
+        for (ProtocolMapperRepresentation mapper : client.getProtocolMappers()) {
+            if ("oidc-jitsi-meet-mapper".equals(mapper.getProtocolMapper())) {
+                mapper.setConfig(new HashMap<>(mapperConfig));
             }
-            mappers.add(copy);
         }
-        client.put("protocolMappers", mappers);
-        return idFromLocation(expect(call("POST", "/clients", client), 201));
+        return createClient(client);
     }
 
     /** A copy of the shipped {@code jitsi} client without its Jitsi Meet mapper, for comparisons. */
-    @SuppressWarnings("unchecked")
     String createJitsiClientCopyWithoutJitsiMapper(String clientId) {
-        Map<String, Object> client = new LinkedHashMap<>(client("jitsi"));
-        client.remove("id");
-        client.put("clientId", clientId);
-        client.put("protocolMappers", ((List<Map<String, Object>>) client.get("protocolMappers")).stream()
-                .filter(m -> !"oidc-jitsi-meet-mapper".equals(m.get("protocolMapper")))
-                .map(m -> { Map<String, Object> copy = new LinkedHashMap<>(m); copy.remove("id"); return copy; })
-                .toList());
-        return idFromLocation(expect(call("POST", "/clients", client), 201));
+        ClientRepresentation client = copyOfJitsi(clientId);
+        client.setProtocolMappers(client.getProtocolMappers().stream()
+                .filter(m -> !"oidc-jitsi-meet-mapper".equals(m.getProtocolMapper())).toList());
+        return createClient(client);
     }
 
-    /** Adds a Jitsi Meet mapper to a client; returns the raw response so tests can see a refusal. */
-    HttpResponse<String> addJitsiMapper(String clientInternalId, String name, Map<String, String> config) {
-        return call("POST", "/clients/" + clientInternalId + "/protocol-mappers/models",
-                Map.of("name", name, "protocol", "openid-connect", "protocolMapper", "oidc-jitsi-meet-mapper", "config", config));
+    /** A copy of client jitsi without its login gate: the copies try mapper settings on any user. */
+    private ClientRepresentation copyOfJitsi(String clientId) {
+        ClientRepresentation client = client("jitsi");
+        client.setId(null);
+        client.setClientId(clientId);
+        client.setAuthenticationFlowBindingOverrides(new HashMap<>());
+        List<ProtocolMapperRepresentation> mappers = new ArrayList<>();
+        for (ProtocolMapperRepresentation mapper : client.getProtocolMappers()) {
+            mapper.setId(null);
+            mappers.add(mapper);
+        }
+        client.setProtocolMappers(mappers);
+        return client;
     }
 
-    List<Map<String, Object>> keys() {
-        Map<String, Object> keys = Json.object(expect(call("GET", "/keys", null), 200).body());
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> list = (List<Map<String, Object>>) keys.get("keys");
-        return list;
+    /** Adds a Jitsi Meet mapper to a client; returns Keycloak's answer so tests can see a refusal. */
+    Response addJitsiMapper(String clientInternalId, String name, Map<String, String> config) {
+        ProtocolMapperRepresentation mapper = new ProtocolMapperRepresentation();
+        mapper.setName(name);
+        mapper.setProtocol("openid-connect");
+        mapper.setProtocolMapper("oidc-jitsi-meet-mapper");
+        mapper.setConfig(new HashMap<>(config));
+        return realm().clients().get(clientInternalId).getProtocolMappers().createMapper(mapper);
     }
 
-    /** Adds an RSA key provider (a new generated RS256 key) with the given priority. */
+    List<KeyMetadataRepresentation> keys() {
+        return realm().keys().getKeyMetadata().getKeys();
+    }
+
+    /** The priority of the realm's active RS256 key (the highest when there are several). */
+    long activeRs256Priority() {
+        return keys().stream().filter(k -> "RS256".equals(k.getAlgorithm()) && "ACTIVE".equals(k.getStatus()))
+                .mapToLong(KeyMetadataRepresentation::getProviderPriority).max().orElseThrow();
+    }
+
+    /** The kid of the key a key provider made. */
+    String kidOf(String keyProviderId) {
+        return keys().stream().filter(k -> keyProviderId.equals(k.getProviderId())).map(KeyMetadataRepresentation::getKid)
+                .findFirst().orElseThrow();
+    }
+
+    /** Adds an RSA key provider (a new generated RS256 key) with the given priority; returns its id. */
     String addRsaKey(String name, long priority) {
-        Map<String, Object> component = Map.of(
-                "name", name,
-                "providerId", "rsa-generated",
-                "providerType", "org.keycloak.keys.KeyProvider",
-                "config", Map.of("priority", List.of(String.valueOf(priority)), "keySize", List.of("2048"),
-                        "active", List.of("true"), "enabled", List.of("true"), "algorithm", List.of("RS256")));
-        return idFromLocation(expect(call("POST", "/components", component), 201));
+        ComponentRepresentation component = new ComponentRepresentation();
+        component.setName(name);
+        component.setProviderId("rsa-generated");
+        component.setProviderType("org.keycloak.keys.KeyProvider");
+        component.setParentId(realm().toRepresentation().getId());
+        MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
+        config.putSingle("priority", String.valueOf(priority));
+        config.putSingle("keySize", "2048");
+        config.putSingle("active", "true");
+        config.putSingle("enabled", "true");
+        config.putSingle("algorithm", "RS256");
+        component.setConfig(config);
+        return created(realm().components().add(component));
     }
 
     /** The Jitsi Meet mapper of the shipped {@code jitsi} client: the token endpoint's settings. */
-    Map<String, Object> jitsiMapper() {
-        String clientId = client("jitsi").get("id").toString();
-        return Json.array(expect(call("GET", "/clients/" + clientId + "/protocol-mappers/models", null), 200).body()).stream()
-                .filter(m -> "oidc-jitsi-meet-mapper".equals(m.get("protocolMapper"))).findFirst().orElseThrow();
+    ProtocolMapperRepresentation jitsiMapper() {
+        return clientResource("jitsi").getProtocolMappers().getMappers().stream()
+                .filter(m -> "oidc-jitsi-meet-mapper".equals(m.getProtocolMapper())).findFirst().orElseThrow();
+    }
+
+    /** Saves the shipped mapper as given; Keycloak's refusal comes as a BadRequestException. */
+    void saveJitsiMapper(ProtocolMapperRepresentation mapper) {
+        clientResource("jitsi").getProtocolMappers().update(mapper.getId(), mapper);
     }
 
     /** Changes the shipped mapper's settings as given (null removes a setting), for good. */
-    @SuppressWarnings("unchecked")
     void updateJitsiSettings(Map<String, String> changes) {
-        String clientId = client("jitsi").get("id").toString();
-        Map<String, Object> mapper = new LinkedHashMap<>(jitsiMapper());
-        Map<String, String> changed = new LinkedHashMap<>((Map<String, String>) mapper.get("config"));
+        ProtocolMapperRepresentation mapper = jitsiMapper();
+        Map<String, String> changed = new LinkedHashMap<>(mapper.getConfig());
         changes.forEach((k, v) -> {
             if (v == null) {
                 changed.remove(k);
@@ -216,36 +343,23 @@ final class AdminApi {
                 changed.put(k, v);
             }
         });
-        mapper.put("config", changed);
-        expect(call("PUT", "/clients/" + clientId + "/protocol-mappers/models/" + mapper.get("id"), mapper), 204);
+        mapper.setConfig(changed);
+        saveJitsiMapper(mapper);
     }
 
     /**
      * Runs {@code body} with the shipped mapper's settings changed as given (null removes a
      * setting), then puts the settings back as they were.
      */
-    @SuppressWarnings("unchecked")
     void withJitsiSettings(Map<String, String> changes, ThrowingRunnable body) throws Exception {
-        String clientId = client("jitsi").get("id").toString();
-        Map<String, Object> mapper = jitsiMapper();
-        Map<String, String> original = new LinkedHashMap<>((Map<String, String>) mapper.get("config"));
-        Map<String, String> changed = new LinkedHashMap<>(original);
-        changes.forEach((k, v) -> {
-            if (v == null) {
-                changed.remove(k);
-            } else {
-                changed.put(k, v);
-            }
-        });
-        String path = "/clients/" + clientId + "/protocol-mappers/models/" + mapper.get("id");
-        Map<String, Object> update = new LinkedHashMap<>(mapper);
-        update.put("config", changed);
-        expect(call("PUT", path, update), 204);
+        Map<String, String> original = new LinkedHashMap<>(jitsiMapper().getConfig());
+        updateJitsiSettings(changes);
         try {
             body.run();
         } finally {
-            update.put("config", original);
-            expect(call("PUT", path, update), 204);
+            ProtocolMapperRepresentation mapper = jitsiMapper();
+            mapper.setConfig(original);
+            saveJitsiMapper(mapper);
         }
     }
 
@@ -253,11 +367,22 @@ final class AdminApi {
         void run() throws Exception;
     }
 
+    List<EventRepresentation> events(String type) {
+        return realm().getEvents(List.of(type), null, null, null, null, null, 0, 500);
+    }
+
     /** An access token of {@code clientId} for the user by the password grant (no browser login). */
     String passwordGrant(String clientId, TestUser user) {
-        HttpResponse<String> token = Http.send(http, Http.postForm(server.oidcUrl() + "/token",
-                Map.of("grant_type", "password", "client_id", clientId, "username", user.username(), "password", user.password())).build());
-        return (String) Json.object(expect(token, 200).body()).get("access_token");
+        return passwordGrant(REALM, clientId, user.username(), user.password());
+    }
+
+    private String passwordGrant(String realm, String clientId, String username, String password) {
+        HttpResponse<String> token = Http.send(http, Http.postForm(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token",
+                Map.of("grant_type", "password", "client_id", clientId, "username", username, "password", password)).build());
+        if (token.statusCode() != 200) {
+            throw new AssertionError("password grant refused: " + token.body());
+        }
+        return (String) Json.object(token.body()).get("access_token");
     }
 
     private String introspector;
@@ -267,40 +392,53 @@ final class AdminApi {
         String secret = "introspector-secret-" + REALM;
         if (introspector == null) {
             introspector = "resource-server-" + UUID.randomUUID().toString().substring(0, 8);
-            expect(call("POST", "/clients", Map.of("clientId", introspector, "publicClient", false, "secret", secret,
-                    "serviceAccountsEnabled", true, "standardFlowEnabled", false)), 201);
+            ClientRepresentation client = new ClientRepresentation();
+            client.setClientId(introspector);
+            client.setPublicClient(false);
+            client.setSecret(secret);
+            client.setServiceAccountsEnabled(true);
+            client.setStandardFlowEnabled(false);
+            createClient(client);
         }
         HttpResponse<String> response = Http.send(http, Http.postForm(server.oidcUrl() + "/token/introspect",
                 Map.of("token", token, "client_id", introspector, "client_secret", secret)).build());
-        return Json.object(expect(response, 200).body());
-    }
-
-    List<Map<String, Object>> events(String type) {
-        return Json.array(expect(call("GET", "/events?type=" + type + "&max=500", null), 200).body());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("introspection refused: " + response.body());
+        }
+        return Json.object(response.body());
     }
 
     /** Creates a realm from its representation, as a realm import does (no mapper validation). */
-    void createRealm(Map<String, Object> representation) {
-        expect(Http.send(http, HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms"))
-                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(representation))).build()), 201);
+    void createRealm(RealmRepresentation realm) {
+        keycloak.realms().create(realm);
     }
 
     /** Another realm with a direct-grant client and one user, to get tokens that are not jitsi-realm's. */
     String otherRealmToken() {
-        String realm = "other-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> created = Http.send(http, HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/realms"))
-                .header("Authorization", "Bearer " + token()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
-                        "realm", realm, "enabled", true,
-                        "clients", List.of(Map.of("clientId", "app", "publicClient", true, "directAccessGrantsEnabled", true)),
-                        "users", List.of(Map.of("username", "eve", "enabled", true, "firstName", "Eve", "lastName", "Other",
-                                "email", "eve@example.test", "emailVerified", true,
-                                "credentials", List.of(Map.of("type", "password", "value", "eve-password", "temporary", false)))))))).build());
-        expect(created, 201);
-        HttpResponse<String> token = Http.send(http, Http.postForm(server.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token",
-                Map.of("grant_type", "password", "client_id", "app", "username", "eve", "password", "eve-password")).build());
-        return (String) Json.object(expect(token, 200).body()).get("access_token");
+        RealmRepresentation realm = new RealmRepresentation();
+        realm.setRealm("other-" + UUID.randomUUID().toString().substring(0, 8));
+        realm.setEnabled(true);
+        ClientRepresentation app = new ClientRepresentation();
+        app.setClientId("app");
+        app.setPublicClient(true);
+        app.setDirectAccessGrantsEnabled(true);
+        realm.setClients(List.of(app));
+        createRealm(realm);
+        String password = "eve-password-" + UUID.randomUUID();
+        UserRepresentation eve = new UserRepresentation();
+        eve.setUsername("eve");
+        eve.setEnabled(true);
+        eve.setFirstName("Eve");
+        eve.setLastName("Other");
+        eve.setEmail("eve@example.test");
+        eve.setEmailVerified(true);
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.PASSWORD);
+        credential.setValue(password);
+        credential.setTemporary(false);
+        eve.setCredentials(List.of(credential));
+        created(keycloak.realm(realm.getRealm()).users().create(eve));
+        return passwordGrant(realm.getRealm(), "app", "eve", password);
     }
 
     record TestUser(String id, String username, String password) {

@@ -154,11 +154,8 @@ class ClusterIT {
     @Test
     @Order(6)
     void aKeyRotatedOnNodeASignsOnNodeB() throws Exception {
-        long priority = adminA.keys().stream().filter(k -> "RS256".equals(k.get("algorithm")) && "ACTIVE".equals(k.get("status")))
-                .mapToLong(k -> ((Number) k.get("providerPriority")).longValue()).max().orElseThrow();
-        String keyId = adminA.addRsaKey("cluster-rotation", priority + 100);
-        String newKid = adminA.keys().stream().filter(k -> keyId.equals(k.get("providerId"))).map(k -> (String) k.get("kid"))
-                .findFirst().orElseThrow();
+        String keyId = adminA.addRsaKey("cluster-rotation", adminA.activeRs256Priority() + 100);
+        String newKid = adminA.kidOf(keyId);
 
         AdminApi.TestUser user = adminA.newUser("rotated");
         JitsiWebClient onB = new JitsiWebClient(b);
@@ -173,7 +170,7 @@ class ClusterIT {
     @Test
     @Order(7)
     void aMapperHandEditedInTheDatabaseAddsNoJitsiClaimsTheServerStartsAndSaysWhy() throws Exception {
-        String mapperId = adminA.jitsiMapper().get("id").toString();
+        String mapperId = adminA.jitsiMapper().getId();
         PostgresServer postgres = cluster.postgres();
         String insert = "insert into protocol_mapper_config (protocol_mapper_id, name, value) values ('" + mapperId
                 + "', 'jitsi.features.everyone', 'teleport')";
@@ -204,7 +201,7 @@ class ClusterIT {
     }
 
     private static void clearRealmCache(KeycloakServer node) {
-        assertThat(new AdminApi(node).call("POST", "/clear-realm-cache", null).statusCode()).isEqualTo(204);
+        new AdminApi(node).realm().clearRealmCache();
     }
 
     @Test

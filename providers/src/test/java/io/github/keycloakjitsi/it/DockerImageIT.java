@@ -24,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerImageIT {
 
     @Test
-    @SuppressWarnings("unchecked")
     void theImageStartsWithTheRealm() throws Exception {
         var root = ProjectFiles.root();
         ImageFromDockerfile image = new ImageFromDockerfile("keycloak-jitsi-it", true)
@@ -35,9 +34,7 @@ class DockerImageIT {
                 .withFileFromPath("themes", root.resolve("themes"))
                 .withFileFromPath("realm-export", root.resolve("realm-export"))
                 .withBuildArg("KC_VERSION", ProjectFiles.keycloakVersion());
-        Map<String, Object> keycloak = (Map<String, Object>) ((Map<String, Object>) ProjectFiles.composeConfig().get("services")).get("keycloak");
-        Map<String, String> env = new java.util.HashMap<>();
-        ((Map<String, Object>) keycloak.get("environment")).forEach((k, v) -> env.put(k, v == null ? "" : v.toString()));
+        Map<String, String> env = ProjectFiles.keycloakService(Map.of()).environment();
 
         try (GenericContainer<?> container = new GenericContainer<>(image)
                 .withEnv(env)

@@ -33,6 +33,13 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(form(fields)));
     }
 
+    /** A form body sent exactly as given, for what a browser would never send. */
+    static HttpRequest.Builder postRaw(String url, String body) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
     static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -46,7 +46,7 @@ class JitsiJoinIT {
         return uri.getRawFragment().substring("jwt=".length());
     }
 
-    /** Anonymous browser: join -> login page -> callback -> meeting. Returns the browser and the callback URL used. */
+    /** Anonymous browser: join -> login page -> callback -> meeting. Returns the meeting URL and the callback URL used. */
     private static String[] joinThroughLogin(JitsiWebClient browser, AdminApi.TestUser user, String query) {
         String toLogin = location(browser.get(joinUrl(query)));
         assertThat(toLogin).startsWith(server.oidcUrl() + "/auth?").contains("client_id=jitsi-join");

@@ -2,6 +2,7 @@ package io.github.keycloakjitsi.it;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -32,7 +33,7 @@ class JitsiLoginFlowIT {
 
     @Test
     void theGuidesFlowGivesProsodyAModeratorToken() throws Exception {
-        AdminApi.TestUser user = admin.newUser("host", Map.of("attributes", Map.of("picture", List.of("https://img.example.test/ada.png"))));
+        AdminApi.TestUser user = admin.newUser("host", u -> u.setAttributes(Map.of("picture", List.of("https://img.example.test/ada.png"))));
         admin.grantRealmRole(user.id(), "jitsi-moderator");
         JitsiWebClient jitsi = new JitsiWebClient(server);
 
@@ -78,12 +79,22 @@ class JitsiLoginFlowIT {
     }
 
     @Test
-    void aPlainMemberIsNotOwner() throws Exception {
-        AdminApi.TestUser user = admin.newUser("member");
+    void everyHostIsAModeratorInTheShippedRealm() throws Exception {
+        AdminApi.TestUser user = admin.newUser("host");
         Map<String, Object> claims = prosody.verify(new JitsiWebClient(server).login(user.username(), user.password()).accessToken());
-        assertThat(contextUser(claims)).containsEntry("moderator", false).containsEntry("affiliation", "member")
-                .doesNotContainKey("avatar");
-        assertThat(ProsodyRules.isOwner(claims)).isFalse();
+        assertThat(contextUser(claims)).as("jitsi-host, a default role, includes jitsi-moderator")
+                .containsEntry("moderator", true).containsEntry("affiliation", "owner");
+    }
+
+    @Test
+    void aHostWithoutTheModeratorRoleIsAPlainMember() throws Exception {
+        admin.withHostsThatAreNotModerators(() -> {
+            AdminApi.TestUser user = admin.newUser("member");
+            Map<String, Object> claims = prosody.verify(new JitsiWebClient(server).login(user.username(), user.password()).accessToken());
+            assertThat(contextUser(claims)).containsEntry("moderator", false).containsEntry("affiliation", "member")
+                    .doesNotContainKey("avatar");
+            assertThat(ProsodyRules.isOwner(claims)).isFalse();
+        });
     }
 
     @Test
@@ -99,16 +110,16 @@ class JitsiLoginFlowIT {
 
     @Test
     void theClientIsThePublicPkceClientOfTheGuide() {
-        Map<String, Object> client = admin.client("jitsi");
+        ClientRepresentation client = admin.client("jitsi");
         String host = "https://" + KeycloakServer.JITSI_HOST;
-        assertThat(client).containsEntry("publicClient", true).containsEntry("standardFlowEnabled", true)
-                .containsEntry("implicitFlowEnabled", false).containsEntry("directAccessGrantsEnabled", false)
-                .containsEntry("fullScopeAllowed", false)
-                .containsEntry("redirectUris", List.of(host + "/static/sso.html"))
-                .containsEntry("webOrigins", List.of(host));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> attributes = (Map<String, Object>) client.get("attributes");
-        assertThat(attributes).containsEntry("pkce.code.challenge.method", "S256")
+        assertThat(client.isPublicClient()).isTrue();
+        assertThat(client.isStandardFlowEnabled()).isTrue();
+        assertThat(client.isImplicitFlowEnabled()).isFalse();
+        assertThat(client.isDirectAccessGrantsEnabled()).isFalse();
+        assertThat(client.isFullScopeAllowed()).isFalse();
+        assertThat(client.getRedirectUris()).containsExactly(host + "/static/sso.html");
+        assertThat(client.getWebOrigins()).containsExactly(host);
+        assertThat(client.getAttributes()).containsEntry("pkce.code.challenge.method", "S256")
                 .containsEntry("post.logout.redirect.uris", host + "/static/logout.html");
     }
 

@@ -1,9 +1,13 @@
 package io.github.keycloakjitsi.it;
 
 import org.junit.jupiter.api.BeforeAll;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,15 +77,20 @@ class JitsiMapperIT {
         return prosody.verify(new JitsiWebClient(server, clientId).login(user.username(), user.password()).accessToken());
     }
 
+    /**
+     * A login through a copy of client jitsi with the shipped mapper settings but no login gate, so
+     * users who are not hosts (and so hold no jitsi-moderator through jitsi-host) can sign in.
+     */
     private static Map<String, Object> login(AdminApi.TestUser user) throws ProsodyRules.Rejected {
-        return loginThrough("jitsi", user);
+        return loginThrough(clientWith(settings()), user);
     }
 
     @Test
     void moderatorThroughAGroupHoldingTheRole() throws Exception {
         String group = admin.createGroup(unique("hosts"));
         admin.grantGroupRealmRole(group, "jitsi-moderator");
-        AdminApi.TestUser user = admin.newUser("grouprole");
+        AdminApi.TestUser user = admin.newNonHost("grouprole");
+        assertThat(contextUser(login(user))).as("before joining the group").containsEntry("moderator", false);
         admin.joinGroup(user.id(), group);
         assertThat(contextUser(login(user))).containsEntry("moderator", true).containsEntry("affiliation", "owner");
     }
@@ -91,7 +100,8 @@ class JitsiMapperIT {
         String lead = unique("team-lead");
         admin.createRealmRole(lead);
         admin.makeComposite(lead, admin.realmRole("jitsi-moderator"));
-        AdminApi.TestUser user = admin.newUser("composite");
+        AdminApi.TestUser user = admin.newNonHost("composite");
+        assertThat(ProsodyRules.isOwner(login(user))).as("before the role").isFalse();
         admin.grantRealmRole(user.id(), lead);
         assertThat(ProsodyRules.isOwner(login(user))).isTrue();
     }
@@ -131,7 +141,7 @@ class JitsiMapperIT {
     void aUserWithNoEmailOrNamesGetsTheUsername() throws Exception {
         String username = unique("bare");
         String password = "pw-" + UUID.randomUUID();
-        String id = admin.createUser(username, password, Map.of());
+        String id = admin.createUser(username, password, u -> { });
         Map<String, Object> user = contextUser(login(new AdminApi.TestUser(id, username, password)));
         assertThat(user).containsEntry("name", username).doesNotContainKeys("email", "avatar");
         assertThat(user.values()).doesNotContainNull();
@@ -141,7 +151,7 @@ class JitsiMapperIT {
     void emailAndAvatarFollowTheirSettings() throws Exception {
         String clientId = clientWith(settings("jitsi.user.email", "false", "jitsi.user.avatar.attribute", "photo",
                 "jitsi.group.attribute", "department"));
-        AdminApi.TestUser user = admin.newUser("private", Map.of("attributes", Map.of(
+        AdminApi.TestUser user = admin.newUser("private", u -> u.setAttributes(Map.of(
                 "photo", List.of("https://img.example.test/p.jpg"), "picture", List.of("https://img.example.test/ignored.png"),
                 "department", List.of("sales"))));
         Map<String, Object> claims = loginThrough(clientId, user);
@@ -161,10 +171,10 @@ class JitsiMapperIT {
                 "jitsi.features.everyone", "screen-sharing##send-groupchat",
                 "jitsi.features.moderators", "recording##lobby",
                 "jitsi.features.by-role", "livestreaming=" + streamer));
-        AdminApi.TestUser member = admin.newUser("fmember");
-        AdminApi.TestUser moderator = admin.newUser("fmod");
+        AdminApi.TestUser member = admin.newNonHost("fmember");
+        AdminApi.TestUser moderator = admin.newNonHost("fmod");
         admin.grantRealmRole(moderator.id(), "jitsi-moderator");
-        AdminApi.TestUser streaming = admin.newUser("fstream");
+        AdminApi.TestUser streaming = admin.newNonHost("fstream");
         admin.grantRealmRole(streaming.id(), streamer);
 
         Map<String, Object> memberFeatures = features(loginThrough(clientId, member));
@@ -264,9 +274,13 @@ class JitsiMapperIT {
     void introspectionShowsTheJitsiClaims() throws Exception {
         String introspector = unique("introspector");
         String secret = "secret-" + UUID.randomUUID();
-        HttpResponse<String> created = admin.call("POST", "/clients", Map.of("clientId", introspector, "publicClient", false,
-                "secret", secret, "serviceAccountsEnabled", true, "standardFlowEnabled", false));
-        assertThat(created.statusCode()).isEqualTo(201);
+        ClientRepresentation resourceServer = new ClientRepresentation();
+        resourceServer.setClientId(introspector);
+        resourceServer.setPublicClient(false);
+        resourceServer.setSecret(secret);
+        resourceServer.setServiceAccountsEnabled(true);
+        resourceServer.setStandardFlowEnabled(false);
+        admin.createClient(resourceServer);
         // Keycloak only introspects for a client in the token's audience: let the Jitsi aud name it.
         String clientId = clientWith(settings("jitsi.aud", introspector));
         AdminApi.TestUser user = admin.newUser("introspected");
@@ -299,47 +313,47 @@ class JitsiMapperIT {
             jitsi.token.subject         | *                      | must be a domain name
             """)
     void wrongSettingsAreRefusedWhenSaved(String key, String value, String message) {
-        String clientInternalId = admin.client("jitsi").get("id").toString();
+        String clientInternalId = admin.client("jitsi").getId();
         Map<String, String> config = settings(key, value.replace("\\t", "\t"));
-        HttpResponse<String> response = admin.addJitsiMapper(clientInternalId, unique("bad"), config);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(Json.object(response.body()).get("error_description").toString()).contains(message);
+        try (Response response = admin.addJitsiMapper(clientInternalId, unique("bad"), config)) {
+            String body = response.readEntity(String.class);
+            assertThat(response.getStatus()).as(body).isEqualTo(400);
+            assertThat(Json.object(body).get("error_description").toString()).contains(message);
+        }
     }
 
     @Test
     void apostrophesAndBracesOfTheAdminsValueAppearAsTyped() {
-        String clientInternalId = admin.client("jitsi").get("id").toString();
-        HttpResponse<String> response = admin.addJitsiMapper(clientInternalId, unique("bad"), settings("jitsi.aud", "it's {0}"));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(Json.object(response.body()).get("error_description").toString())
-                .contains("\"Audience (aud)\" must not contain spaces or control characters: \"it's {0}\"");
+        String clientInternalId = admin.client("jitsi").getId();
+        try (Response response = admin.addJitsiMapper(clientInternalId, unique("bad"), settings("jitsi.aud", "it's {0}"))) {
+            String body = response.readEntity(String.class);
+            assertThat(response.getStatus()).as(body).isEqualTo(400);
+            assertThat(Json.object(body).get("error_description").toString())
+                    .contains("\"Audience (aud)\" must not contain spaces or control characters: \"it's {0}\"");
+        }
     }
 
     @Test
     void editingTheShippedMapperIntoAWrongStateIsRefusedAndChangesNothing() {
-        String clientInternalId = admin.client("jitsi").get("id").toString();
-        List<Map<String, Object>> mappers = Json.array(admin.call("GET", "/clients/" + clientInternalId + "/protocol-mappers/models", null).body());
-        Map<String, Object> mapper = new HashMap<>(mappers.stream().filter(m -> "oidc-jitsi-meet-mapper".equals(m.get("protocolMapper"))).findFirst().orElseThrow());
-        @SuppressWarnings("unchecked")
-        Map<String, String> config = new HashMap<>((Map<String, String>) mapper.get("config"));
+        ProtocolMapperRepresentation mapper = admin.jitsiMapper();
+        Map<String, String> config = new HashMap<>(mapper.getConfig());
         config.put("jitsi.features.everyone", "teleport");
-        mapper.put("config", config);
+        mapper.setConfig(config);
 
-        HttpResponse<String> response = admin.call("PUT", "/clients/" + clientInternalId + "/protocol-mappers/models/" + mapper.get("id"), mapper);
-
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(Json.object(response.body()).get("error_description").toString()).contains("unknown Jitsi feature \"teleport\"");
-        Map<String, Object> stored = Json.object(admin.call("GET", "/clients/" + clientInternalId + "/protocol-mappers/models/" + mapper.get("id"), null).body());
-        assertThat(stored.get("config").toString()).doesNotContain("teleport");
+        assertThatThrownBy(() -> admin.saveJitsiMapper(mapper)).isInstanceOfSatisfying(BadRequestException.class, e ->
+                assertThat(Json.object(e.getResponse().readEntity(String.class)).get("error_description").toString())
+                        .contains("unknown Jitsi feature \"teleport\""));
+        assertThat(admin.jitsiMapper().getConfig().toString()).doesNotContain("teleport");
     }
 
     @Test
     void validSettingsAreSaved() {
-        String clientInternalId = admin.client("jitsi").get("id").toString();
+        String clientInternalId = admin.client("jitsi").getId();
         String clientCopy = admin.createJitsiClientCopy(unique("jitsi-save"), settings(), false);
-        HttpResponse<String> response = admin.addJitsiMapper(clientCopy, unique("good"),
-                settings("jitsi.features.everyone", "recording", "jitsi.sub", "*", "jitsi.room", "*"));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        try (Response response = admin.addJitsiMapper(clientCopy, unique("good"),
+                settings("jitsi.features.everyone", "recording", "jitsi.sub", "*", "jitsi.room", "*"))) {
+            assertThat(response.getStatus()).as(response.readEntity(String.class)).isEqualTo(201);
+        }
         assertThat(clientInternalId).isNotEqualTo(clientCopy);
     }
 

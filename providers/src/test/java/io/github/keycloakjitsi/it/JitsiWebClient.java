@@ -2,7 +2,7 @@ package io.github.keycloakjitsi.it;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
+import org.jsoup.nodes.FormElement;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,6 +52,11 @@ final class JitsiWebClient {
 
     JitsiWebClient(KeycloakServer server, String clientId) {
         this(server, clientId, new BrowserCookies());
+    }
+
+    /** The same browser (its cookies, its SSO session) signing in to another client of the realm. */
+    JitsiWebClient onClient(String otherClientId) {
+        return new JitsiWebClient(server, otherClientId, cookies);
     }
 
     /** The same browser (its cookies, its SSO session) with its requests sent to another node of a cluster. */
@@ -129,14 +134,13 @@ final class JitsiWebClient {
     HttpResponse<String> submitLogin(HttpResponse<String> loginPage, String username, String password) {
         assertThat(loginPage.statusCode()).as("login page").isEqualTo(200);
         Document page = Jsoup.parse(loginPage.body(), loginPage.uri().toString());
-        Element form = page.selectFirst("form#kc-form-login");
+        FormElement form = (FormElement) page.selectFirst("form#kc-form-login");
         assertThat(form).as("login form in:\n" + loginPage.body()).isNotNull();
+        form.selectFirst("input[name=username]").val(username);
+        form.selectFirst("input[name=password]").val(password);
+        // What a browser submits: jsoup's form data (inputs, their values, no disabled fields).
         Map<String, String> fields = new LinkedHashMap<>();
-        for (Element input : form.select("input[name]")) {
-            fields.put(input.attr("name"), input.val());
-        }
-        fields.put("username", username);
-        fields.put("password", password);
+        form.formData().forEach(field -> fields.put(field.key(), field.value()));
         return send(Http.postForm(form.absUrl("action"), fields));
     }
 
@@ -194,8 +198,31 @@ final class JitsiWebClient {
         return send(HttpRequest.newBuilder(URI.create(url)));
     }
 
+    /** A form posted like a browser posts it (application/x-www-form-urlencoded, UTF-8). */
+    HttpResponse<String> post(String url, Map<String, String> form) {
+        return send(Http.postForm(url, form));
+    }
+
+    /** {@code POST /jitsi/invites} of the realm, as a Jitsi web app of the host would send it. */
+    HttpResponse<String> createInvite(String accessToken, Map<String, String> form) {
+        return send(Http.postForm(server.issuer() + "/jitsi/invites", form).header("Authorization", "Bearer " + accessToken)
+                .header("Origin", origin));
+    }
+
+    /** {@code GET /jitsi/invites}: the host's live invitations. */
+    HttpResponse<String> invites(String accessToken) {
+        return send(HttpRequest.newBuilder(URI.create(server.issuer() + "/jitsi/invites"))
+                .header("Authorization", "Bearer " + accessToken).header("Origin", origin));
+    }
+
+    /** {@code DELETE /jitsi/invites/{id}}. */
+    HttpResponse<String> revokeInvite(String accessToken, String id) {
+        return send(HttpRequest.newBuilder(URI.create(server.issuer() + "/jitsi/invites/" + id)).DELETE()
+                .header("Authorization", "Bearer " + accessToken).header("Origin", origin));
+    }
+
     /** Sends like a browser: URLs under the realm's frontend URL go through the "proxy" to the server. */
-    private HttpResponse<String> send(HttpRequest.Builder request) {
+    HttpResponse<String> send(HttpRequest.Builder request) {
         HttpRequest built = request.build();
         String[] proxied = server.proxied(built.uri().toString());
         if (proxied != null) {

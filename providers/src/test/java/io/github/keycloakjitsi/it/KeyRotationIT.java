@@ -6,6 +6,7 @@ import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ComponentRepresentation;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +39,7 @@ class KeyRotationIT {
 
     @AfterAll
     static void removeAddedKeys() {
-        addedKeys.forEach(id -> admin.call("DELETE", "/components/" + id, null));
+        addedKeys.forEach(id -> admin.realm().components().component(id).remove());
     }
 
     private static String kid(String token) throws Exception {
@@ -47,12 +48,6 @@ class KeyRotationIT {
 
     private static List<String> kids(JWKSet jwks) {
         return jwks.getKeys().stream().map(JWK::getKeyID).toList();
-    }
-
-    private static long activeRs256Priority() {
-        return admin.keys().stream()
-                .filter(k -> "RS256".equals(k.get("algorithm")) && "ACTIVE".equals(k.get("status")))
-                .mapToLong(k -> ((Number) k.get("providerPriority")).longValue()).max().orElseThrow();
     }
 
     @Test
@@ -68,13 +63,11 @@ class KeyRotationIT {
                 .as("why Prosody only refreshes every 6 h").contains("no-cache");
 
         // Step 1: publish. A new RS256 key below the active one's priority is listed but does not sign.
-        long active = activeRs256Priority();
+        long active = admin.activeRs256Priority();
         String newKeyId = admin.addRsaKey("rotation-next", active - 1);
         addedKeys.add(newKeyId);
         JWKSet published = ProsodyRules.fetchJwks(server.oidcUrl() + "/certs");
-        String newKid = admin.keys().stream()
-                .filter(k -> newKeyId.equals(k.get("providerId")))
-                .map(k -> (String) k.get("kid")).findFirst().orElseThrow();
+        String newKid = admin.kidOf(newKeyId);
         assertThat(kids(published)).contains(oldKid, newKid);
         assertThat(kid(jitsi.refresh(before.refreshToken()).accessToken())).as("still signed with the old key").isEqualTo(oldKid);
 
@@ -82,11 +75,9 @@ class KeyRotationIT {
         ProsodyRules prosodyAfterRefresh = ProsodyRules.withKeys(ProsodyRules.Settings.guide(server.realmUrl()), published);
 
         // Step 2: activate. The new key gets the highest priority and signs new tokens.
-        Map<String, Object> component = Json.object(admin.call("GET", "/components/" + newKeyId, null).body());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> config = (Map<String, Object>) component.get("config");
-        config.put("priority", List.of(String.valueOf(active + 100)));
-        assertThat(admin.call("PUT", "/components/" + newKeyId, component).statusCode()).isEqualTo(204);
+        ComponentRepresentation component = admin.realm().components().component(newKeyId).toRepresentation();
+        component.getConfig().putSingle("priority", String.valueOf(active + 100));
+        admin.realm().components().component(newKeyId).update(component);
 
         JitsiWebClient.Tokens after = new JitsiWebClient(server).login(user.username(), user.password());
         assertThat(kid(after.accessToken())).as("new tokens carry the new kid").isEqualTo(newKid);
@@ -103,7 +94,7 @@ class KeyRotationIT {
     @Test
     void aProsodyThatHasNotSeenTheNewKeyRefusesItsTokens() throws Exception {
         ProsodyRules stale = ProsodyRules.guide(server);
-        long active = activeRs256Priority();
+        long active = admin.activeRs256Priority();
         String keyId = admin.addRsaKey("rotation-abrupt", active + 200);
         addedKeys.add(keyId);
 

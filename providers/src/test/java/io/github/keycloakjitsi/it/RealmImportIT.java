@@ -1,11 +1,16 @@
 package io.github.keycloakjitsi.it;
 
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.RealmEventsConfigRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.userprofile.config.UPAttribute;
 
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The realm export's environment placeholders (JITSI_HOST, JITSI_FRONTEND_URL) as the guide's
@@ -25,9 +30,9 @@ class RealmImportIT {
             assertThat(discovery.get("jwks_uri")).isEqualTo("https://jitsi.example.org/realms/jitsi-realm/protocol/openid-connect/certs");
 
             AdminApi admin = new AdminApi(server);
-            Map<String, Object> client = admin.client("jitsi");
-            assertThat(client.get("redirectUris")).isEqualTo(List.of("https://jitsi.example.org/static/sso.html"));
-            assertThat(client.get("webOrigins")).isEqualTo(List.of("https://jitsi.example.org"));
+            ClientRepresentation client = admin.client("jitsi");
+            assertThat(client.getRedirectUris()).isEqualTo(List.of("https://jitsi.example.org/static/sso.html"));
+            assertThat(client.getWebOrigins()).isEqualTo(List.of("https://jitsi.example.org"));
 
             userId = admin.newUser("survivor").id();
         } finally {
@@ -37,7 +42,7 @@ class RealmImportIT {
         KeycloakServer restarted = KeycloakServer.start("it-keycloak-env", Map.of(), false);
         try {
             AdminApi admin = new AdminApi(restarted);
-            assertThat(admin.call("GET", "/users/" + userId, null).statusCode()).as("the user is still there").isEqualTo(200);
+            assertThat(admin.realm().users().get(userId).toRepresentation().getId()).as("the user is still there").isEqualTo(userId);
             Map<String, Object> discovery = Json.object(new JitsiWebClient(restarted)
                     .get(restarted.realmUrl() + "/.well-known/openid-configuration").body());
             assertThat(discovery.get("issuer")).as("the realm is kept, not imported again")
@@ -48,35 +53,34 @@ class RealmImportIT {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void theLocalDefaultsLeaveTheFrontendUrlUnset() {
         KeycloakServer server = KeycloakServer.shared();
         Map<String, Object> discovery = Json.object(new JitsiWebClient(server)
                 .get(server.realmUrl() + "/.well-known/openid-configuration").body());
         assertThat(discovery.get("issuer")).isEqualTo(server.realmUrl());
-        Map<String, Object> realm = Json.object(new AdminApi(server).call("GET", "", null).body());
-        assertThat(realm).containsEntry("bruteForceProtected", true)
-                .containsEntry("passwordPolicy", "length(12) and notUsername and notEmail");
-
         AdminApi admin = new AdminApi(server);
-        Map<String, Object> events = Json.object(admin.call("GET", "/events/config", null).body());
-        assertThat(events).containsEntry("eventsEnabled", true).containsEntry("eventsExpiration", 2592000)
-                .containsEntry("adminEventsEnabled", true);
-        assertThat((List<String>) events.get("enabledEventTypes")).contains("LOGIN", "LOGIN_ERROR", "TOKEN_EXCHANGE", "TOKEN_EXCHANGE_ERROR");
+        RealmRepresentation realm = admin.realm().toRepresentation();
+        assertThat(realm.isBruteForceProtected()).isTrue();
+        assertThat(realm.getPasswordPolicy()).isEqualTo("length(12) and notUsername and notEmail");
 
-        java.net.http.HttpResponse<String> weak = admin.call("POST", "/users", Map.of("username", "weak-" + java.util.UUID.randomUUID(),
-                "enabled", true, "credentials", List.of(Map.of("type", "password", "value", "short-pw", "temporary", false))));
-        assertThat(weak.statusCode()).as("the password policy applies: " + weak.body()).isEqualTo(400);
-        assertThat(weak.body()).contains("invalidPasswordMinLength");
+        RealmEventsConfigRepresentation events = admin.realm().getRealmEventsConfig();
+        assertThat(events.isEventsEnabled()).isTrue();
+        assertThat(events.getEventsExpiration()).isEqualTo(30L * 24 * 3600);
+        assertThat(events.isAdminEventsEnabled()).isTrue();
+        assertThat(events.getEnabledEventTypes()).contains("LOGIN", "LOGIN_ERROR", "TOKEN_EXCHANGE", "TOKEN_EXCHANGE_ERROR");
+
+        assertThatThrownBy(() -> admin.createUser("weak-" + java.util.UUID.randomUUID(), "short-pw", u -> { }))
+                .as("the password policy applies").hasMessageContaining("400").hasMessageContaining("invalidPasswordMinLength");
     }
 
     @Test
     void theUserProfileDeclaresTheAvatarAndKeepsTheConsoleLabels() {
-        Map<String, Object> profile = Json.object(new AdminApi(KeycloakServer.shared()).call("GET", "/users/profile", null).body());
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> attributes = (List<Map<String, Object>>) profile.get("attributes");
-        assertThat(attributes).anySatisfy(a -> assertThat(a).containsEntry("name", "username").containsEntry("displayName", "${username}"));
-        assertThat(attributes).anySatisfy(a -> assertThat(a).containsEntry("name", "picture"));
-        assertThat(attributes).allSatisfy(a -> assertThat(a).as("names and email stay optional").doesNotContainKey("required"));
+        List<UPAttribute> attributes = new AdminApi(KeycloakServer.shared()).realm().users().userProfile().getConfiguration().getAttributes();
+        assertThat(attributes).anySatisfy(a -> {
+            assertThat(a.getName()).isEqualTo("username");
+            assertThat(a.getDisplayName()).isEqualTo("${username}");
+        });
+        assertThat(attributes).anySatisfy(a -> assertThat(a.getName()).isEqualTo("picture"));
+        assertThat(attributes).allSatisfy(a -> assertThat(a.getRequired()).as("names and email stay optional").isNull());
     }
 }

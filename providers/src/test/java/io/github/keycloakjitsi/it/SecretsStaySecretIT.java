@@ -1,7 +1,11 @@
 package io.github.keycloakjitsi.it;
 
 import org.junit.jupiter.api.BeforeAll;
+import jakarta.ws.rs.BadRequestException;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 
 import java.net.http.HttpResponse;
 import java.util.HashMap;
@@ -11,6 +15,7 @@ import java.util.UUID;
 
 import static io.github.keycloakjitsi.it.JitsiTokenEndpointIT.requestToken;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The HS256 shared secret is never readable back: Keycloak shows a mapper's settings to every admin
@@ -31,38 +36,34 @@ class SecretsStaySecretIT {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aLiteralSecretIsRefusedAtSaveWithWhatToDoInstead() {
-        String clientId = admin.client("jitsi").get("id").toString();
-        Map<String, Object> mapper = new HashMap<>(admin.jitsiMapper());
-        Map<String, String> config = new HashMap<>((Map<String, String>) mapper.get("config"));
+        ProtocolMapperRepresentation mapper = admin.jitsiMapper();
+        Map<String, String> config = new HashMap<>(mapper.getConfig());
         config.put("jitsi.token.algorithm", "HS256");
         config.put("jitsi.token.secret", LITERAL);
-        mapper.put("config", config);
+        mapper.setConfig(config);
 
-        HttpResponse<String> response = admin.call("PUT", "/clients/" + clientId + "/protocol-mappers/models/" + mapper.get("id"), mapper);
-
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(Json.object(response.body()).get("error_description").toString())
-                .contains("never the secret itself", "vault", "${vault.jitsi_secret}");
-        assertThat(response.body()).doesNotContain(LITERAL);
-        assertThat(admin.jitsiMapper().toString()).as("nothing stored").doesNotContain(LITERAL);
+        assertThatThrownBy(() -> admin.saveJitsiMapper(mapper)).isInstanceOfSatisfying(BadRequestException.class, e -> {
+            String body = e.getResponse().readEntity(String.class);
+            assertThat(Json.object(body).get("error_description").toString()).contains("never the secret itself", "vault", "${vault.jitsi_secret}");
+            assertThat(body).doesNotContain(LITERAL);
+        });
+        assertThat(Json.write(admin.jitsiMapper())).as("nothing stored").doesNotContain(LITERAL);
     }
 
     @Test
     void noAdminReadShowsTheSecretInUse() throws Exception {
         AdminApi.TestUser user = admin.newUser("vaulted");
         String accessToken = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
-        String clientId = admin.client("jitsi").get("id").toString();
         admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", "${vault.jitsi_secret}"), () -> {
             HttpResponse<String> issued = requestToken(accessToken, Map.of("room", "vaulted"));
             assertThat(issued.statusCode()).as("the vault's secret signs room tokens").isEqualTo(200);
 
             Map<String, String> reads = new java.util.LinkedHashMap<>();
-            reads.put("mapper models", admin.call("GET", "/clients/" + clientId + "/protocol-mappers/models", null).body());
-            reads.put("client (export)", admin.call("GET", "/clients/" + clientId, null).body());
-            reads.put("partial export", admin.call("POST", "/partial-export?exportClients=true&exportGroupsAndRoles=true", null).body());
-            reads.put("admin events", admin.call("GET", "/admin-events?max=2000", null).body());
+            reads.put("mapper models", Json.write(admin.clientResource("jitsi").getProtocolMappers().getMappers()));
+            reads.put("client (export)", Json.write(admin.client("jitsi")));
+            reads.put("partial export", Json.write(admin.realm().partialExport(true, true)));
+            reads.put("admin events", Json.write(admin.realm().getAdminEvents(null, null, null, null, null, null, null, null, 0, 2000)));
             reads.put("discovery", new JitsiWebClient(server).get(server.realmUrl() + "/jitsi").body());
             assertThat(reads.get("mapper models")).as("the reference is what is stored").contains("${vault.jitsi_secret}");
             assertThat(reads.get("admin events")).as("admin events with representations are on").contains("oidc-jitsi-meet-mapper");
@@ -74,12 +75,21 @@ class SecretsStaySecretIT {
     void aLiteralSecretImportedWithARealmIsNeverUsed() {
         // Keycloak checks mapper settings on the mapper screens, not in imports: this is how a literal gets in.
         String realm = "imported-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createRealm(Map.of("realm", realm, "enabled", true, "clients", List.of(Map.of(
-                "clientId", "jitsi", "publicClient", true, "directAccessGrantsEnabled", true,
-                "protocolMappers", List.of(Map.of("name", "jitsi-meet", "protocol", "openid-connect",
-                        "protocolMapper", "oidc-jitsi-meet-mapper", "config", Map.of(
-                                "jitsi.url", "https://meet.example.test", "jitsi.token.algorithm", "HS256",
-                                "jitsi.token.secret", LITERAL, "access.token.claim", "true")))))));
+        ProtocolMapperRepresentation mapper = new ProtocolMapperRepresentation();
+        mapper.setName("jitsi-meet");
+        mapper.setProtocol("openid-connect");
+        mapper.setProtocolMapper("oidc-jitsi-meet-mapper");
+        mapper.setConfig(Map.of("jitsi.url", "https://meet.example.test", "jitsi.token.algorithm", "HS256",
+                "jitsi.token.secret", LITERAL, "access.token.claim", "true"));
+        ClientRepresentation jitsi = new ClientRepresentation();
+        jitsi.setClientId("jitsi");
+        jitsi.setPublicClient(true);
+        jitsi.setProtocolMappers(List.of(mapper));
+        RealmRepresentation imported = new RealmRepresentation();
+        imported.setRealm(realm);
+        imported.setEnabled(true);
+        imported.setClients(List.of(jitsi));
+        admin.createRealm(imported);
 
         HttpResponse<String> response = new JitsiWebClient(server).get(server.baseUrl() + "/realms/" + realm + "/jitsi");
 

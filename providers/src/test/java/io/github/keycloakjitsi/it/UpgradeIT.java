@@ -41,7 +41,7 @@ class UpgradeIT {
             admin.updateJitsiSettings(Map.of("jitsi.features.everyone", "screen-sharing", "jitsi.token.lifetime", "900",
                     "jitsi.token.tenants", "acme"));
             String keyId = admin.addRsaKey("made-on-" + OLDEST, 500);
-            oldKid = admin.keys().stream().filter(k -> keyId.equals(k.get("providerId"))).map(k -> (String) k.get("kid")).findFirst().orElseThrow();
+            oldKid = admin.kidOf(keyId);
 
             JitsiWebClient browser = new JitsiWebClient(old);
             JitsiWebClient.Tokens tokens = browser.login(user.username(), user.password());
@@ -58,8 +58,7 @@ class UpgradeIT {
         try {
             assertThat(upgraded.log()).contains("Keycloak " + KeycloakServer.version());
             AdminApi admin = new AdminApi(upgraded);
-            @SuppressWarnings("unchecked")
-            Map<String, String> config = (Map<String, String>) admin.jitsiMapper().get("config");
+            Map<String, String> config = admin.jitsiMapper().getConfig();
             assertThat(config).as("the mapper's settings").containsEntry("jitsi.features.everyone", "screen-sharing")
                     .containsEntry("jitsi.token.lifetime", "900").containsEntry("jitsi.token.tenants", "acme");
 

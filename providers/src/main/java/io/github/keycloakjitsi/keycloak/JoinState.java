@@ -1,4 +1,4 @@
-package io.github.keycloakjitsi.resource;
+package io.github.keycloakjitsi.keycloak;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.keycloak.TokenCategory;
@@ -10,6 +10,9 @@ import org.keycloak.representations.JsonWebToken;
  * Keycloak can make one), short-lived, and accepted once.
  */
 public class JoinState extends JsonWebToken {
+
+    /** The client /join sends people through the login page with; its state is a JoinState. */
+    public static final String CLIENT_ID = "jitsi-join";
 
     @JsonProperty("room")
     private String room;
@@ -23,7 +26,7 @@ public class JoinState extends JsonWebToken {
     public JoinState() {
     }
 
-    JoinState(String room, String tenant, String nonce) {
+    public JoinState(String room, String tenant, String nonce) {
         this.room = room;
         this.tenant = tenant;
         this.nonce = nonce;

@@ -1,0 +1,49 @@
+package io.github.keycloakjitsi.core;
+
+/**
+ * What a host asks an invitation for, checked: the room (and tenant) like any room token, how long
+ * it stays valid (at most the admin's longest validity), how often it may be used, the guest's
+ * name if the host fixes it.
+ *
+ * @param room          the room and tenant
+ * @param validSeconds  how long the invitation stays valid
+ * @param maxUses       how often it may be used, or null for as often as it is valid
+ * @param name          the guest's display name, locked, or null to let the guest type one
+ */
+public record InviteRequest(RoomRequest room, int validSeconds, Integer maxUses, String name) {
+
+    /** A day, unless the host asks for another validity (never past the admin's longest). */
+    public static final int DEFAULT_VALIDITY = 24 * 3600;
+
+    public static InviteRequest parse(String room, String tenant, String validFor, String maxUses, String name,
+                                      JitsiSettings settings) throws Refusal {
+        InviteSettings invites = settings.invites();
+        if (!invites.enabled()) {
+            throw new Refusal(Refusal.FORBIDDEN, "invitations_disabled", "Invitations are not enabled in this realm.");
+        }
+        RoomRequest request = RoomRequest.parse(room, tenant, settings.roomTokens());
+        if (request.room().equals(RoomRequest.WILDCARD)) {
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_room", "An invitation is for one room, not *.");
+        }
+        int valid = number(validFor, "valid_for", InviteSettings.MIN_VALIDITY, invites.maxValiditySeconds(),
+                Math.min(DEFAULT_VALIDITY, invites.maxValiditySeconds()));
+        Integer uses = maxUses == null || maxUses.isEmpty() ? null : number(maxUses, "max_uses", 1, InviteSettings.MAX_USES, 0);
+        String guestName = name == null || name.isEmpty() ? null : GuestName.check(name);
+        return new InviteRequest(request, valid, uses, guestName);
+    }
+
+    private static int number(String value, String what, int min, int max, int absent) throws Refusal {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new Refusal(Refusal.BAD_REQUEST, "invalid_request", what + " must be a whole number from " + min + " to " + max + ".");
+    }
+}

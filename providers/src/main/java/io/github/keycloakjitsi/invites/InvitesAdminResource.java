@@ -1,0 +1,67 @@
+package io.github.keycloakjitsi.invites;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /admin/realms/{realm}/jitsi-invites}: every invitation of the realm, for its admins.
+ * Listing needs view-realm, revoking manage-realm; a revocation is an admin event (resource type
+ * {@value #RESOURCE_TYPE}). Keycloak has authenticated the admin's token before this runs.
+ */
+public class InvitesAdminResource {
+
+    public static final String RESOURCE_TYPE = "JITSI_INVITE";
+    private static final int MAX_PAGE = 1000;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    InvitesAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent.resource(RESOURCE_TYPE);
+    }
+
+    /** Newest first, live or not, until they are deleted 30 days after their end. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> list(@QueryParam("first") @DefaultValue("0") int first,
+                                          @QueryParam("max") @DefaultValue("100") int max) {
+        auth.realm().requireViewRealm();
+        return new InviteStore(session, realm).all(Math.max(first, 0), Math.min(Math.max(max, 1), MAX_PAGE)).stream()
+                .map(InviteStore::adminView).toList();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response revoke(@PathParam("id") String id) {
+        auth.realm().requireManageRealm();
+        InviteStore store = new InviteStore(session, realm);
+        if (store.byId(id).isEmpty()) {
+            throw new NotFoundException("No invitation with this id.");
+        }
+        if (store.revoke(id, null)) {
+            adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
+        }
+        return Response.noContent().build();
+    }
+}
