@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code \}, {@code .}, {@code ..}, controls, bidi and invisible characters; percent-, double- and
  * triple-percent-encoded, full-width, NFKC equivalents, spaces around), sent on the wire byte for
  * byte ({@link RawHttp}) both percent-encoded and raw, at {@code POST /jitsi/token},
- * {@code GET /jitsi/join} and {@code GET /jitsi/join/callback}. Each request is valid in every
+ * {@code GET /jitsi/join}, {@code GET /jitsi/join/callback}, {@code POST /jitsi/invites} and as an
+ * invitation key; and every hidden character in a guest's name at {@code POST /jitsi/invite/{key}}. Each request is valid in every
  * other part (a moderator's access token of client jitsi, a signed-in browser, a genuine state of
  * that browser), so it reaches the room and tenant checks: none may get a token, a 2xx/3xx or a
  * 5xx, and every answer says {@code Referrer-Policy: no-referrer}. Figures go to
@@ -65,10 +66,24 @@ class AttackSweepIT {
         assertThat(wire.get(jitsi + "/join?room=" + LEGIT_ROOM, signedIn).header("Location")).startsWith(MEETING_BASE + LEGIT_ROOM + "#jwt=");
         assertThat(callbackWithGenuineState(sso, "").header("Location")).startsWith(MEETING_BASE + LEGIT_ROOM + "#jwt=");
 
+        // An invitation for the names below; one good use at the end shows none was counted before.
+        RawHttp.Response created = wire.send("POST", bytes(jitsi + "/invites"), form, bytes("room=" + LEGIT_ROOM + "&max_uses=1"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String invitePath = URI.create((String) Json.object(created.body()).get("url")).getRawPath();
+        Map<String, String> guestForm = Map.of("Content-Type", "application/x-www-form-urlencoded");
+
         List<Spellings.Spelling> spellings = Spellings.all();
         for (Spellings.Spelling spelling : spellings) {
             for (Wire value : wireForms(spelling.value())) {
                 String what = spelling + " sent " + value.name();
+                refused("POST /invites room", what, ROOM_ERRORS,
+                        wire.send("POST", bytes(jitsi + "/invites"), form, concat("room=", value.bytes())));
+                refused("POST /invites tenant", what, TENANT_ERRORS,
+                        wire.send("POST", bytes(jitsi + "/invites"), form, concat("room=" + LEGIT_ROOM + "&tenant=", value.bytes())));
+                if (value.fitsInAQuery()) {
+                    record("GET /invite/{spelled key}", noEntry("GET /invite/{spelled key}", what,
+                            wire.send("GET", concat(jitsi + "/invite/", value.bytes()), Map.of(), null)));
+                }
                 refused("POST /token room", what, ROOM_ERRORS,
                         wire.send("POST", bytes(jitsi + "/token"), form, concat("room=", value.bytes())));
                 refused("POST /token tenant", what, TENANT_ERRORS,
@@ -94,6 +109,26 @@ class AttackSweepIT {
                 problems.add("callback steered by " + spelling + ": " + response.status() + " " + location);
             }
         }
+
+        // Guest names: every hidden character (controls, bidi, invisible), alone, first, inside and last,
+        // percent-encoded and raw in the form. Each must give the form again, no token, no use counted.
+        for (int hidden : Spellings.HIDDEN) {
+            String c = Character.toString(hidden);
+            for (String name : List.of(c, c + "Eve", "Ev" + c + "e", "Eve" + c)) {
+                for (Wire value : List.of(new Wire("percent-encoded", bytes(percent(name)), true),
+                        new Wire("raw", name.getBytes(StandardCharsets.UTF_8), true))) {
+                    RawHttp.Response response = wire.send("POST", bytes(invitePath), guestForm, concat("name=", value.bytes()));
+                    record("POST /invite/{key} name", response);
+                    if (response.status() != 400 || response.header("Location") != null || !response.body().contains("jitsi-invite-form")) {
+                        problems.add("name U+" + Integer.toHexString(hidden) + " sent " + value.name() + ": " + response.status()
+                                + " " + response.header("Location"));
+                    }
+                }
+            }
+        }
+        RawHttp.Response good = wire.send("POST", bytes(invitePath), guestForm, bytes("name=Eve"));
+        assertThat(good.header("Location")).as("the invitation's one use was left for a good name")
+                .startsWith(MEETING_BASE + LEGIT_ROOM + "#jwt=");
 
         String summary = summary(spellings.size());
         System.out.println(summary);
@@ -142,6 +177,19 @@ class AttackSweepIT {
         if (!errors.contains(error) && !(rawQuery && error.equals("invalid_request"))) {
             problems.add(endpoint + " answered " + what + " with " + response.status() + " " + response.body());
         }
+    }
+
+    /**
+     * A spelled invitation key: refused by the HTTP layer, or not found: the invitation page saying
+     * it opens nothing, or no page at all (a raw / makes it another path).
+     */
+    private RawHttp.Response noEntry(String endpoint, String what, RawHttp.Response response) {
+        boolean keycloaksOwn = response.status() == 400 || !fromKeycloak(response);
+        boolean notFound = response.status() == 404 && (response.body().contains("jitsi-invite") || what.contains("spells=/"));
+        if (!(keycloaksOwn || notFound) || response.header("Location") != null) {
+            problems.add(endpoint + " answered " + what + " with " + response.status() + " " + response.header("Location"));
+        }
+        return response;
     }
 
     /** Keycloak's security headers are on every answer it gives, its 404s and 405s included. */

@@ -167,8 +167,64 @@ class ClusterIT {
         assertThat(roomProsody(a).verify(roomToken)).as("A publishes B's key").containsEntry("room", "rotated");
     }
 
+    /**
+     * Invitations live in the database both nodes share: made on A, used and revoked on B; an
+     * expiry written to the database counts at once on both; the last use goes to exactly one of
+     * the guests racing on the two nodes. The database holds the SHA-256 of a link's key, never the key.
+     */
     @Test
     @Order(7)
+    void anInvitationMadeOnNodeAIsUsedRevokedAndExpiredOnNodeB() throws Exception {
+        AdminApi.TestUser host = adminA.newUser("clusterhost");
+        String accessToken = new JitsiWebClient(a).login(host.username(), host.password()).accessToken();
+        Map<String, Object> invite = InvitesIT.invite(a, accessToken, Map.of("room", "Cluster Guests"));
+        String url = (String) invite.get("url");
+        String key = url.substring(url.lastIndexOf('/') + 1);
+        String id = (String) invite.get("id");
+        PostgresServer postgres = cluster.postgres();
+        assertThat(postgres.psql(KeycloakCluster.DATABASE, "select key_hash from jitsi_invite where id = '" + id + "'"))
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(postgres.psql(KeycloakCluster.DATABASE, "select count(*) from jitsi_invite where jitsi_invite::text like '%" + key + "%'"))
+                .as("the key itself is stored nowhere").isEqualTo("0");
+
+        String token = InvitesIT.guestToken(new JitsiWebClient(b).post(url, Map.of("name", "Guest on B")), MEETING_BASE + "cluster%20guests");
+        assertThat(contextUser(roomProsody(b).verify(token))).containsEntry("name", "Guest on B").containsEntry("affiliation", "member");
+        assertThat(new JitsiWebClient(b).revokeInvite(accessToken, id).statusCode()).isEqualTo(204);
+        InvitesIT.assertNoEntry(new JitsiWebClient(a).post(url, Map.of("name", "Late on A")), 410, "jitsiInvite_invite_ended");
+
+        String expiring = (String) InvitesIT.invite(b, accessToken, Map.of("room", "Cluster Guests")).get("url");
+        assertThat(new JitsiWebClient(a).get(expiring).statusCode()).isEqualTo(200);
+        postgres.psql(KeycloakCluster.DATABASE, "update jitsi_invite set expires_at = extract(epoch from now())::bigint - 1"
+                + " where key_hash = encode(sha256('" + expiring.substring(expiring.lastIndexOf('/') + 1) + "'::bytea), 'hex')");
+        InvitesIT.assertNoEntry(new JitsiWebClient(a).get(expiring), 410, "jitsiInvite_invite_ended");
+        InvitesIT.assertNoEntry(new JitsiWebClient(b).post(expiring, Map.of("name", "Too late")), 410, "jitsiInvite_invite_ended");
+
+        String lastSeats = (String) InvitesIT.invite(a, accessToken, Map.of("room", "Cluster Guests", "max_uses", "3")).get("url");
+        List<java.util.concurrent.Callable<HttpResponse<String>>> racers = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            KeycloakServer node = i % 2 == 0 ? a : b;
+            String name = "Racer " + i;
+            racers.add(() -> new JitsiWebClient(node).post(lastSeats, Map.of("name", name)));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<HttpResponse<String>> f : pool.invokeAll(racers)) {
+                answers.add(f.get());
+            }
+            assertThat(answers).filteredOn(r -> r.statusCode() == 302).as("exactly the invitation's uses").hasSize(3);
+            assertThat(answers).filteredOn(r -> r.statusCode() != 302).allSatisfy(r -> {
+                assertThat(r.statusCode()).isEqualTo(410);
+                assertThat(r.headers().firstValue("Location")).isEmpty();
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(8)
     void aMapperHandEditedInTheDatabaseAddsNoJitsiClaimsTheServerStartsAndSaysWhy() throws Exception {
         String mapperId = adminA.jitsiMapper().getId();
         PostgresServer postgres = cluster.postgres();
@@ -205,7 +261,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aPostgresRestartUnderLoadFailsCleanlyIssuesNothingUncheckedAndRecovers() throws Exception {
         AdminApi.TestUser user = adminA.newUser("outage");
         JitsiWebClient.Tokens tokens = new JitsiWebClient(a).login(user.username(), user.password());
@@ -245,7 +301,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void nodeAStoppedUnderLoadNodeBKeepsServingAndSessionsSurvive() throws Exception {
         AdminApi.TestUser user = adminA.newUser("survivor");
         JitsiWebClient onA = new JitsiWebClient(a);
