@@ -2,6 +2,7 @@ package io.github.keycloakjitsi.invites;
 
 import io.github.keycloakjitsi.core.InviteRequest;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -99,17 +100,34 @@ public final class InviteStore {
         if (counted == 1) {
             return Optional.empty();
         }
-        em.refresh(invite);
+        try {
+            em.refresh(invite);
+        } catch (EntityNotFoundException deleted) {
+            return Optional.of(Refused.UNKNOWN);
+        }
+        // Usable again by the time it was read back (a new minute began): a race, worth a retry.
+        return Optional.of(whyNot(invite, joinsPerMinute).orElse(Refused.TOO_MANY_JOINS));
+    }
+
+    /**
+     * Why the invitation, as read, cannot be used now: ended (revoked or expired), used up, or this
+     * minute's joins at the limit; empty when it can.
+     */
+    public static Optional<Refused> whyNot(InviteEntity invite, int joinsPerMinute) {
+        long now = Time.currentTime();
         if (invite.getRevokedAt() != null || invite.getExpiresAt() <= now) {
             return Optional.of(Refused.ENDED);
         }
         if (invite.getMaxUses() != null && invite.getUses() >= invite.getMaxUses()) {
             return Optional.of(Refused.USED_UP);
         }
-        return Optional.of(Refused.TOO_MANY_JOINS);
+        if (invite.getWindowStart() > now - 60 && invite.getWindowCount() >= joinsPerMinute) {
+            return Optional.of(Refused.TOO_MANY_JOINS);
+        }
+        return Optional.empty();
     }
 
-    /** Whether the invitation can still be used (shown on its page before the guest types a name). */
+    /** Whether the invitation can still be used at all (what the admin's list says). */
     public static boolean isLive(InviteEntity invite) {
         return invite.getRevokedAt() == null && invite.getExpiresAt() > Time.currentTime()
                 && (invite.getMaxUses() == null || invite.getUses() < invite.getMaxUses());

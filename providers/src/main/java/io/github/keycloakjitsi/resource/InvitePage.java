@@ -43,7 +43,7 @@ public class InvitePage {
     public Response show() {
         try {
             JitsiSettings settings = caller.settings();
-            InviteEntity invite = live(find(settings));
+            InviteEntity invite = live(find(settings), settings.invites().joinsPerMinute());
             return form(invite, null).createForm(TEMPLATE);
         } catch (Refusal refusal) {
             return problem(refusal);
@@ -60,24 +60,20 @@ public class InvitePage {
             JitsiSettings settings = caller.settings();
             invite = find(settings);
             events.invite(invite.getId(), "use").room(invite.getRoom(), invite.getTenant());
-            live(invite);
+            live(invite, settings.invites().joinsPerMinute());
             typed = Params.single(caller.form(), "name");
             String name = GuestName.check(invite.getGuestName() != null ? invite.getGuestName() : typed);
             events.guest(name, invite.getCreatedBy());
             RoomRequest room = RoomRequest.parse(invite.getRoom(), invite.getTenant(), settings.roomTokens());
             hostMayStillInvite(settings, invite);
+            // Signed before the use is counted: the use locks the invitation's row until the
+            // request ends, so the lock is held for as little as possible. A token whose use is
+            // refused is never sent.
+            RoomTokenIssuer.Issued issued = new RoomTokenIssuer(caller.session()).issueGuest(settings, invite.getId(),
+                    invite.getExpiresAt(), room, name, caller.urls().issuer(settings.roomTokens()));
             Optional<InviteStore.Refused> refused = store().use(invite, settings.invites().joinsPerMinute());
             if (refused.isPresent()) {
                 throw refusal(refused.get());
-            }
-            RoomTokenIssuer.Issued issued;
-            try {
-                issued = new RoomTokenIssuer(caller.session()).issueGuest(settings, invite.getId(), invite.getExpiresAt(),
-                        room, name, caller.urls().issuer(settings.roomTokens()));
-            } catch (Refusal notSigned) {
-                // No token, so the use does not count.
-                caller.session().getTransactionManager().setRollbackOnly();
-                throw notSigned;
             }
             events.issued(room.room(), false, issued.claims().lifetimeSeconds());
             return JitsiResponses.redirect(URI.create(settings.roomTokens().meetingUrl(room, issued.token()))).build();
@@ -98,11 +94,11 @@ public class InvitePage {
         return store().byKey(key).orElseThrow(() -> refusal(InviteStore.Refused.UNKNOWN));
     }
 
-    /** The invitation, if it can still be used (the use itself checks again, atomically). */
-    private static InviteEntity live(InviteEntity invite) throws Refusal {
-        if (!InviteStore.isLive(invite)) {
-            throw refusal(invite.getMaxUses() != null && invite.getUses() >= invite.getMaxUses() && invite.getRevokedAt() == null
-                    ? InviteStore.Refused.USED_UP : InviteStore.Refused.ENDED);
+    /** The invitation, if it can be used now as far as its row says (the use checks again, atomically). */
+    private static InviteEntity live(InviteEntity invite, int joinsPerMinute) throws Refusal {
+        Optional<InviteStore.Refused> refused = InviteStore.whyNot(invite, joinsPerMinute);
+        if (refused.isPresent()) {
+            throw refusal(refused.get());
         }
         return invite;
     }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -93,16 +94,31 @@ final class Benchmarks {
      */
     static Map<String, List<Window>> alternate(KeycloakServer server, List<Variant> variants, int connections,
                                                int rounds, Duration round, Duration warmup) {
-        variants.forEach(v -> run(server, v, connections, warmup));
+        return alternateFresh(server, variants.stream().map(v -> (Supplier<Variant>) () -> v).toList(), connections, rounds, round, warmup);
+    }
+
+    /**
+     * {@link #alternate} with each run's variant made just before it runs (say, a new invitation,
+     * whose joins per minute are limited); the warm-up runs in rounds too. Variants keep their names.
+     */
+    static Map<String, List<Window>> alternateFresh(KeycloakServer server, List<Supplier<Variant>> variants, int connections,
+                                                    int rounds, Duration round, Duration warmup) {
         Map<String, List<Window>> windows = new LinkedHashMap<>();
-        variants.forEach(v -> windows.put(v.name(), new ArrayList<>()));
+        for (Supplier<Variant> v : variants) {
+            for (Duration left = warmup; !left.isNegative() && !left.isZero(); left = left.minus(round)) {
+                Variant variant = v.get();
+                windows.putIfAbsent(variant.name(), new ArrayList<>());
+                run(server, variant, connections, left.compareTo(round) < 0 ? left : round);
+            }
+        }
         for (int r = 0; r < rounds; r++) {
-            List<Variant> order = new ArrayList<>(variants);
+            List<Supplier<Variant>> order = new ArrayList<>(variants);
             if (r % 2 == 1) {
                 Collections.reverse(order);
             }
-            for (Variant v : order) {
-                windows.get(v.name()).add(run(server, v, connections, round));
+            for (Supplier<Variant> v : order) {
+                Variant variant = v.get();
+                windows.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(run(server, variant, connections, round));
             }
         }
         return windows;
