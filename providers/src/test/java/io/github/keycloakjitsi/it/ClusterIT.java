@@ -79,20 +79,14 @@ class ClusterIT {
         assertThat(roomToken.statusCode()).as(roomToken.body()).isEqualTo(200);
         Map<String, Object> body = Json.object(roomToken.body());
         assertThat((String) body.get("url")).startsWith(MEETING_BASE + "production#jwt=");
-        assertThat(roomProsody(a).verify((String) body.get("token"))).containsEntry("room", "production").containsEntry("sub", "jitsi.example.com");
+        assertThat(ProsodyRules.roomTokens(a).verify((String) body.get("token"))).containsEntry("room", "production").containsEntry("sub", "jitsi.example.com");
 
         JitsiWebClient anonymous = new JitsiWebClient(a);
         String toLogin = location(anonymous.get(joinUrl(a, "room=Weekly")));
         String toCallback = location(anonymous.submitLogin(anonymous.get(toLogin), user.username(), user.password()));
         String meeting = location(anonymous.get(toCallback));
         assertThat(meeting).startsWith(MEETING_BASE + "weekly#jwt=");
-        assertThat(ProsodyRules.isOwner(roomProsody(a).verify(JitsiJoinIT.jwtOf(meeting)))).isTrue();
-    }
-
-    /** Prosody for room tokens of the cluster's realm: issuer the public realm URL, aud jitsi, room required. */
-    private static ProsodyRules roomProsody(KeycloakServer node) {
-        return ProsodyRules.withKeys(new ProsodyRules.Settings(java.util.Set.of(node.issuer()), java.util.Set.of("jitsi"), true, "RS256"),
-                ProsodyRules.fetchJwks(node.oidcUrl() + "/certs"));
+        assertThat(ProsodyRules.isOwner(ProsodyRules.roomTokens(a).verify(JitsiJoinIT.jwtOf(meeting)))).isTrue();
     }
 
     @Test
@@ -109,7 +103,7 @@ class ClusterIT {
 
         HttpResponse<String> roomToken = onB.roomToken(tokens.accessToken(), Map.of("room", "crossing"));
         assertThat(roomToken.statusCode()).as(roomToken.body()).isEqualTo(200);
-        assertThat(roomProsody(b).verify((String) Json.object(roomToken.body()).get("token"))).containsEntry("room", "crossing");
+        assertThat(ProsodyRules.roomTokens(b).verify((String) Json.object(roomToken.body()).get("token"))).containsEntry("room", "crossing");
 
         // Signed in on A: B sends the same browser straight to the meeting.
         assertThat(location(onB.get(joinUrl(b, "room=Straight")))).startsWith(MEETING_BASE + "straight#jwt=");
@@ -164,7 +158,7 @@ class ClusterIT {
         String roomToken = (String) Json.object(onB.roomToken(tokens.accessToken(), Map.of("room", "rotated")).body()).get("token");
         assertThat(SignedJWT.parse(roomToken).getHeader().getKeyID()).isEqualTo(newKid);
         assertThat(ProsodyRules.guide(b).verify(tokens.accessToken())).containsEntry("sub", user.id());
-        assertThat(roomProsody(a).verify(roomToken)).as("A publishes B's key").containsEntry("room", "rotated");
+        assertThat(ProsodyRules.roomTokens(a).verify(roomToken)).as("A publishes B's key").containsEntry("room", "rotated");
     }
 
     /**
@@ -189,7 +183,7 @@ class ClusterIT {
                 .as("the key itself is stored nowhere").isEqualTo("0");
 
         String token = InvitesIT.guestToken(new JitsiWebClient(b).post(url, Map.of("name", "Guest on B")), MEETING_BASE + "cluster%20guests");
-        assertThat(contextUser(roomProsody(b).verify(token))).containsEntry("name", "Guest on B").containsEntry("affiliation", "member");
+        assertThat(contextUser(ProsodyRules.roomTokens(b).verify(token))).containsEntry("name", "Guest on B").containsEntry("affiliation", "member");
         assertThat(new JitsiWebClient(b).revokeInvite(accessToken, id).statusCode()).isEqualTo(204);
         InvitesIT.assertNoEntry(new JitsiWebClient(a).post(url, Map.of("name", "Late on A")), 410, "jitsiInvite_invite_ended");
 

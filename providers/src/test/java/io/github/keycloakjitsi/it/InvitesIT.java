@@ -40,12 +40,6 @@ class InvitesIT {
         admin = new AdminApi(server);
     }
 
-    /** Prosody's rules for room tokens of the shared server: aud jitsi, the realm's keys, a room claim required. */
-    static ProsodyRules roomRules(KeycloakServer node) {
-        return ProsodyRules.withKeys(new ProsodyRules.Settings(java.util.Set.of(node.issuer()), java.util.Set.of("jitsi"), true, "RS256"),
-                ProsodyRules.fetchJwks(node.oidcUrl() + "/certs"));
-    }
-
     static String hostToken(KeycloakServer node, AdminApi.TestUser host) {
         return new JitsiWebClient(node).login(host.username(), host.password()).accessToken();
     }
@@ -109,7 +103,7 @@ class InvitesIT {
 
         String token = guestToken(guest.post(url, Map.of("name", " Dora Guest ")), MEETING_BASE + "caf%c3%a9%20team");
 
-        Map<String, Object> claims = roomRules(server).verify(token);
+        Map<String, Object> claims = ProsodyRules.roomTokens(server).verify(token);
         assertThat(claims).containsEntry("room", "caf%c3%a9%20team").containsEntry("aud", "jitsi").containsEntry("typ", "jitsi-room");
         assertThat(ProsodyRules.isOwner(claims)).isFalse();
         Map<String, Object> user = contextUser(claims);
@@ -144,7 +138,7 @@ class InvitesIT {
         assertThat(form.selectFirst("input[name=name]")).as("nothing to type").isNull();
 
         String token = guestToken(guest.post(url, Map.of("name", "The Boss")), MEETING_BASE + "interview");
-        assertThat(contextUser(roomRules(server).verify(token))).containsEntry("name", "Candidate Smith");
+        assertThat(contextUser(ProsodyRules.roomTokens(server).verify(token))).containsEntry("name", "Candidate Smith");
 
         assertNoEntry(guest.get(url), 410, "jitsiInvite_invite_used_up");
         assertNoEntry(new JitsiWebClient(server).post(url, Map.of("name", "Again")), 410, "jitsiInvite_invite_used_up");
@@ -363,11 +357,11 @@ class InvitesIT {
             for (String spelling : List.of("Café Team", "caf%c3%a9%20team", "CAFÉ TEAM", "Cafe\u0301 Team")) {
                 HttpResponse<String> token = web.roomToken(accessToken, Map.of("room", spelling));
                 assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-                Map<String, Object> claims = roomRules(server).verify((String) Json.object(token.body()).get("token"));
+                Map<String, Object> claims = ProsodyRules.roomTokens(server).verify((String) Json.object(token.body()).get("token"));
                 assertThat(claims).as(spelling).containsEntry("room", "caf%c3%a9%20team");
                 assertThat(ProsodyRules.isOwner(claims)).as(spelling).isTrue();
             }
-            Map<String, Object> other = roomRules(server).verify((String) Json.object(web.roomToken(accessToken, Map.of("room", "Board")).body()).get("token"));
+            Map<String, Object> other = ProsodyRules.roomTokens(server).verify((String) Json.object(web.roomToken(accessToken, Map.of("room", "Board")).body()).get("token"));
             assertThat(ProsodyRules.isOwner(other)).as("another room: the usual role").isFalse();
             assertThat(ProsodyRules.isOwner(ProsodyRules.guide(server).verify(accessToken))).as("Keycloak's token is for every room").isFalse();
 
@@ -375,11 +369,11 @@ class InvitesIT {
             JitsiWebClient browser = new JitsiWebClient(server);
             browser.login(owner.username(), owner.password());
             HttpResponse<String> joined = browser.get(server.realmUrl() + "/jitsi/join?room=caf%25c3%25a9%2520team");
-            assertThat(ProsodyRules.isOwner(roomRules(server).verify(guestToken(joined, MEETING_BASE + "caf%c3%a9%20team")))).isTrue();
+            assertThat(ProsodyRules.isOwner(ProsodyRules.roomTokens(server).verify(guestToken(joined, MEETING_BASE + "caf%c3%a9%20team")))).isTrue();
 
             // An invited guest of that room is a member all the same.
             String url = (String) invite(server, accessToken, Map.of("room", "Café Team")).get("url");
-            Map<String, Object> guest = roomRules(server).verify(guestToken(new JitsiWebClient(server).post(url, Map.of("name", "G")),
+            Map<String, Object> guest = ProsodyRules.roomTokens(server).verify(guestToken(new JitsiWebClient(server).post(url, Map.of("name", "G")),
                     MEETING_BASE + "caf%c3%a9%20team"));
             assertThat(ProsodyRules.isOwner(guest)).isFalse();
         });
@@ -393,7 +387,7 @@ class InvitesIT {
         String accessToken = hostToken(server, interpreter);
 
         assertThat(contextUser(ProsodyRules.guide(server).verify(accessToken))).containsEntry("hidden-from-recorder", true);
-        Map<String, Object> room = roomRules(server).verify((String) Json.object(
+        Map<String, Object> room = ProsodyRules.roomTokens(server).verify((String) Json.object(
                 new JitsiWebClient(server).roomToken(accessToken, Map.of("room", "Plenary")).body()).get("token"));
         assertThat(contextUser(room)).containsEntry("hidden-from-recorder", true);
         assertThat(contextUser(ProsodyRules.guide(server).verify(hostToken(server, plain)))).doesNotContainKey("hidden-from-recorder");
@@ -404,11 +398,11 @@ class InvitesIT {
     void noClaimsJitsiDoesNotRead() throws Exception {
         AdminApi.TestUser host = admin.newUser("claims");
         String accessToken = hostToken(server, host);
-        Map<String, Object> room = roomRules(server).verify((String) Json.object(
+        Map<String, Object> room = ProsodyRules.roomTokens(server).verify((String) Json.object(
                 new JitsiWebClient(server).roomToken(accessToken, Map.of("room", "Plain")).body()).get("token"));
         assertThat(context(room)).doesNotContainKey("room");
         assertThat(contextUser(room)).doesNotContainKey("lobby_bypass");
-        Map<String, Object> guest = roomRules(server).verify(guestToken(new JitsiWebClient(server).post(
+        Map<String, Object> guest = ProsodyRules.roomTokens(server).verify(guestToken(new JitsiWebClient(server).post(
                 (String) invite(server, accessToken, Map.of("room", "Plain")).get("url"), Map.of("name", "G")), MEETING_BASE + "plain"));
         assertThat(context(guest)).doesNotContainKey("room");
         assertThat(contextUser(guest)).doesNotContainKey("lobby_bypass");
@@ -442,7 +436,7 @@ class InvitesIT {
         usedOnce = usedOnce.replace(before, restarted.baseUrl());
         try {
             String token = guestToken(new JitsiWebClient(restarted).post(kept, Map.of("name", "After")), MEETING_BASE + "durable");
-            assertThat(contextUser(roomRules(restarted).verify(token))).containsEntry("name", "After");
+            assertThat(contextUser(ProsodyRules.roomTokens(restarted).verify(token))).containsEntry("name", "After");
             assertNoEntry(new JitsiWebClient(restarted).post(kept, Map.of("name", "Third")), 410, "jitsiInvite_invite_used_up");
             assertNoEntry(new JitsiWebClient(restarted).get(revoked), 410, "jitsiInvite_invite_ended");
             assertNoEntry(new JitsiWebClient(restarted).get(usedOnce), 410, "jitsiInvite_invite_used_up");

@@ -43,7 +43,7 @@ class JitsiTokenEndpointIT {
 
     /** Prosody for room tokens: issuer = the realm, aud jitsi, room required, keys from /certs. */
     static ProsodyRules roomProsody(JWKSet keys) {
-        return ProsodyRules.withKeys(new ProsodyRules.Settings(Set.of(KeycloakServer.shared().realmUrl()), Set.of("jitsi"), true, "RS256"), keys);
+        return ProsodyRules.withKeys(ProsodyRules.Settings.roomTokens(KeycloakServer.shared().realmUrl()), keys);
     }
 
     static HttpResponse<String> requestToken(String accessToken, Map<String, String> form) {

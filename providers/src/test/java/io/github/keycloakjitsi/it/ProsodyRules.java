@@ -34,6 +34,11 @@ final class ProsodyRules {
         static Settings guide(String issuer) {
             return new Settings(Set.of(issuer), Set.of("account"), false, "RS256");
         }
+
+        /** Prosody for the realm's room tokens: their issuer, aud jitsi, a room claim required. */
+        static Settings roomTokens(String issuer) {
+            return new Settings(Set.of(issuer), Set.of("jitsi"), true, "RS256");
+        }
     }
 
     /** Prosody refuses the token; the message says which rule. */
@@ -64,6 +69,11 @@ final class ProsodyRules {
     /** Prosody as Jitsi's guide configures it for {@code server}: keys fetched from the realm's /certs now. */
     static ProsodyRules guide(KeycloakServer server) {
         return withKeys(Settings.guide(server.issuer()), fetchJwks(server.oidcUrl() + "/certs"));
+    }
+
+    /** Prosody for {@code server}'s room tokens, keys fetched from the realm's /certs now. */
+    static ProsodyRules roomTokens(KeycloakServer server) {
+        return withKeys(Settings.roomTokens(server.issuer()), fetchJwks(server.oidcUrl() + "/certs"));
     }
 
     static ProsodyRules withSecret(Settings settings, byte[] secret) {

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 
 import static io.github.keycloakjitsi.it.JitsiLoginFlowIT.context;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,8 +63,7 @@ class UpgradeIT {
 
             ProsodyRules prosody = ProsodyRules.guide(upgraded);
             assertThat(prosody.verify(oldAccessToken)).as("a token signed before the upgrade, with the old key").containsEntry("sub", user.id());
-            ProsodyRules rooms = ProsodyRules.withKeys(new ProsodyRules.Settings(Set.of(upgraded.issuer()), Set.of("jitsi"), true, "RS256"),
-                    ProsodyRules.fetchJwks(upgraded.oidcUrl() + "/certs"));
+            ProsodyRules rooms = ProsodyRules.roomTokens(upgraded);
             assertThat(rooms.verify(oldRoomToken)).containsEntry("room", "before").containsEntry("sub", "acme");
 
             JitsiWebClient browser = new JitsiWebClient(upgraded);
