@@ -67,7 +67,7 @@ class JitsiJoinIT {
         String meeting = joinThroughLogin(browser, user, "room=Team%20Sync")[0];
 
         assertThat(meeting).startsWith(MEETING_BASE + "team%20sync#jwt=");
-        ProsodyRules prosody = JitsiTokenEndpointIT.roomProsody(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+        ProsodyRules prosody = ProsodyRules.roomTokens(server);
         Map<String, Object> claims = prosody.verify(jwtOf(meeting));
         assertThat(claims).containsEntry("room", "team%20sync").containsEntry("sub", JITSI_HOST);
         assertThat(ProsodyRules.isOwner(claims)).isTrue();

@@ -107,7 +107,7 @@ class JitsiTokenEndpointIT {
             Map<String, Object> body = Json.object(response.body());
             assertThat(body).containsEntry("tenant", "acme").containsEntry("moderator", true);
             assertThat((String) body.get("url")).startsWith(MEETING_BASE + "acme/weekly#jwt=");
-            ProsodyRules prosody = roomProsody(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
+            ProsodyRules prosody = ProsodyRules.roomTokens(server);
             Map<String, Object> claims = prosody.verify((String) body.get("token"));
             assertThat(claims).containsEntry("sub", "acme");
             assertThat(prosody.allowsRoom(claims, "weekly", JITSI_HOST, "acme")).isTrue();
