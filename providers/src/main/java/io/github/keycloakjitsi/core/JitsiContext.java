@@ -73,29 +73,31 @@ public record JitsiContext(boolean moderator, Map<String, Object> claim) {
     }
 
     /**
-     * Whether the user is in the owners group's subgroup named like the room ({@code <owners>/<room>},
-     * or {@code <owners>/<tenant>/<room>} for a tenant), or in one of its subgroups. Group names are
-     * compared in the form Jitsi sends room names ({@link RoomName#normalize}), tenants without case.
+     * Whether the user owns the room through the owners group: a member of its child group named
+     * like the room ({@code <owners>/<room>}), with a tenant of {@code <owners>/<tenant>/<room>}, or
+     * of any group below that one. Decided on the group tree ({@link UserFacts#groupsBelow}), never
+     * on a path string. A child of the owners group named like one of the realm's tenants is that
+     * tenant's group, never the main domain's room of the same name. Room groups compare in the form
+     * Jitsi sends room names ({@link RoomName#normalize}), tenant groups without case.
      */
     static boolean ownsRoom(JitsiSettings settings, UserFacts user, RoomRequest room) {
         if (settings.ownersGroup() == null || RoomRequest.WILDCARD.equals(room.room())) {
             return false;
         }
-        String owners = settings.ownersGroup().endsWith("/") ? settings.ownersGroup() : settings.ownersGroup() + "/";
-        return user.groupPaths().anyMatch(path -> path.startsWith(owners) && isRoomGroup(path.substring(owners.length()), room));
+        List<String> tenants = settings.roomTokens().tenants();
+        return user.groupsBelow(settings.ownersGroup()).anyMatch(names -> ownsThrough(names, room, tenants));
     }
 
-    /** {@code rest} is the path below the owners group: the room's group, or one below it. */
-    private static boolean isRoomGroup(String rest, RoomRequest room) {
-        List<String> names = List.of(rest.split("/"));
-        int at = 0;
-        if (room.tenant() != null) {
-            if (names.isEmpty() || !names.get(0).toLowerCase(Locale.ROOT).equals(room.tenant())) {
-                return false;
-            }
-            at = 1;
+    /** {@code names}: the group names below the owners group, down to one of the user's groups. */
+    private static boolean ownsThrough(List<String> names, RoomRequest room, List<String> tenants) {
+        if (names.isEmpty()) {
+            return false;
         }
-        return names.size() > at && RoomName.normalize(names.get(at)).equals(room.room());
+        String top = names.get(0).toLowerCase(Locale.ROOT);
+        if (room.tenant() != null) {
+            return top.equals(room.tenant()) && names.size() > 1 && RoomName.normalize(names.get(1)).equals(room.room());
+        }
+        return !tenants.contains(top) && RoomName.normalize(names.get(0)).equals(room.room());
     }
 
     /**

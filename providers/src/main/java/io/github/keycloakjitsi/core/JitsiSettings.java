@@ -29,7 +29,7 @@ import static io.github.keycloakjitsi.core.SettingsReader.quote;
  * @param featuresForModerators features granted to moderators
  * @param featuresByRole        features granted to holders of a role
  * @param groupAttribute        user attribute copied to {@code context.group}, or null
- * @param audience              single {@code aud} replacing Keycloak's audience, or null to keep it
+ * @param audience              the Jitsi audience: the one {@code aud} of every token meant for Jitsi
  * @param subject               {@code sub} replacing the user id, or null to keep it
  * @param room                  {@code room} claim, or null for none
  * @param ownersGroup           parent group whose subgroup named like a room makes its members owners of that room, or null
@@ -83,9 +83,25 @@ public record JitsiSettings(
     public static final Setting FEATURES_BY_ROLE = Setting.of("jitsi.features.by-role", "Features by role", Setting.Type.MULTIVALUED_STRING,
             "Entries feature=role, e.g. recording=jitsi-recorder or livestreaming=jitsi.streamer: holders of the role get "
                     + "the feature. Known features: " + String.join(", ", FEATURE_KEYS) + ".");
-    public static final Setting AUDIENCE = Setting.of("jitsi.aud", "Audience (aud)", Setting.Type.STRING,
-            "Replaces the access token's aud with exactly this one string, which must be in Prosody's "
-                    + "asap_accepted_audiences (Prosody refuses an aud list). Empty: keep Keycloak's audience.");
+    /** The Jitsi audience of a new mapper: no client of a realm has this id, so Keycloak never writes it on its own. */
+    public static final String DEFAULT_AUDIENCE = "jitsi-meet";
+    /**
+     * Client ids Keycloak creates in every realm, and this bundle's: Keycloak writes client ids into
+     * the {@code aud} of other clients' tokens (every account console token carries {@code account}),
+     * so none of them can be the Jitsi audience.
+     */
+    static final List<String> CLIENT_IDS_OF_EVERY_REALM = List.of("account", "account-console", "admin-cli", "broker",
+            "realm-management", "security-admin-console", "jitsi", "jitsi-join");
+    public static final Setting AUDIENCE = Setting.of("jitsi.aud", "Jitsi audience (aud)", Setting.Type.STRING,
+                    "The aud of every token meant for Jitsi: client jitsi's access tokens (only for users who may host), room "
+                            + "tokens and guest tokens. Prosody's asap_accepted_audiences must list this one value and nothing else. "
+                            + "No client of the realm may have it as its id: Keycloak writes client ids into the aud of other "
+                            + "clients' tokens (account, for one, in the account console's), and Prosody would take those. Default: "
+                            + DEFAULT_AUDIENCE + ".")
+            .withDefault(DEFAULT_AUDIENCE);
+    /** The room tokens' audience before there was one Jitsi audience: still refused, so nobody keeps a second one by mistake. */
+    static final Setting FORMER_ROOM_TOKEN_AUDIENCE = Setting.of("jitsi.token.audience", "Token endpoint: audience (aud)",
+            Setting.Type.STRING, "Replaced by 'Jitsi audience (aud)'.");
     public static final Setting SUBJECT = Setting.of("jitsi.sub", "Subject (sub)", Setting.Type.STRING,
             "Replaces the access token's sub: the Jitsi domain, the tenant, or *. Needed with a room claim, since "
                     + "Prosody's domain verification matches the room against sub. Empty: keep the user id.");
@@ -114,6 +130,24 @@ public record JitsiSettings(
     /** Every setting of the mapper, claims first, then the token endpoint's: what the admin form shows. */
     public static List<Setting> all() {
         return Stream.of(CLAIM_SETTINGS, RoomTokenSettings.SETTINGS, InviteSettings.SETTINGS).flatMap(List::stream).toList();
+    }
+
+    /** Why someone may not host. */
+    public enum NotAHost { DISABLED, MISSING_ROLE }
+
+    /**
+     * Who may host (start meetings): an enabled user holding the host role, when one is set. The
+     * one rule behind every token meant for Jitsi: client jitsi's access tokens (the mapper leaves
+     * out the Jitsi audience otherwise, in every grant), room tokens and invitations.
+     *
+     * @return why the user may not host, or empty when they may
+     */
+    public java.util.Optional<NotAHost> whyNotAHost(UserFacts user) {
+        if (!user.enabled()) {
+            return java.util.Optional.of(NotAHost.DISABLED);
+        }
+        String role = roomTokens.requiredRole();
+        return role != null && !user.hasRole(role) ? java.util.Optional.of(NotAHost.MISSING_ROLE) : java.util.Optional.empty();
     }
 
     /** Whether tokens carry {@code context.features}: only once the admin grants a feature. */
@@ -162,7 +196,7 @@ public record JitsiSettings(
                 features(reader, FEATURES_MODERATORS),
                 featuresByRole(reader),
                 reader.name(GROUP_ATTRIBUTE),
-                reader.name(AUDIENCE),
+                audience(reader),
                 reader.name(SUBJECT),
                 room(reader),
                 reader.name(OWNERS_GROUP),
@@ -192,7 +226,31 @@ public record JitsiSettings(
         settings.featuresByRole().values().stream().flatMap(List::stream).distinct()
                 .filter(role -> !realm.roleExists(role))
                 .forEach(role -> problems.problem("Role \"" + role + "\" in " + quote(FEATURES_BY_ROLE) + " does not exist in this realm."));
+        if (realm.clientExists(settings.audience())) {
+            problems.problem(quote(AUDIENCE) + " \"" + settings.audience() + "\" is the id of a client of this realm: Keycloak writes it "
+                    + "into the aud of other clients' tokens, and Prosody would take those. Use a name no client has.");
+        }
+        realm.audienceWriters(settings.audience()).forEach(writer -> problems.problem(quote(AUDIENCE) + " \"" + settings.audience()
+                + "\" is also written into tokens by " + writer + ": remove that, or Prosody takes its tokens as Jitsi's."));
         settings.roomTokens().checkReferences(realm, problems);
+    }
+
+    private static String audience(SettingsReader reader) {
+        if (reader.isSet(FORMER_ROOM_TOKEN_AUDIENCE)) {
+            reader.problem(quote(FORMER_ROOM_TOKEN_AUDIENCE) + " is gone: every token meant for Jitsi now carries the one "
+                    + quote(AUDIENCE) + ". Remove it (Prosody's asap_accepted_audiences lists only the Jitsi audience).");
+        }
+        String audience = reader.name(AUDIENCE);
+        if (audience == null) {
+            return DEFAULT_AUDIENCE;
+        }
+        if (audience.equals("*") || CLIENT_IDS_OF_EVERY_REALM.contains(audience)) {
+            reader.problem(quote(AUDIENCE) + " cannot be \"" + audience + "\": " + (audience.equals("*")
+                    ? "it stands for every audience."
+                    : "it is the id of a client Keycloak creates in every realm, and Keycloak writes it into the aud of other clients' "
+                    + "tokens, which Prosody would then take.") + " Use a name no client has, such as " + DEFAULT_AUDIENCE + ".");
+        }
+        return audience;
     }
 
     private static String room(SettingsReader reader) {

@@ -11,4 +11,11 @@ public interface RealmDirectory {
 
     /** {@code clientId} as the admin console shows it, e.g. {@code jitsi}. */
     boolean clientExists(String clientId);
+
+    /**
+     * What, besides the Jitsi Meet mapper of client jitsi, writes {@code audience} into tokens of
+     * this realm (audience mappers, hard-coded aud claims of clients and client scopes), each
+     * described for the admin, e.g. {@code mapper "extra" of client "portal"}.
+     */
+    java.util.List<String> audienceWriters(String audience);
 }

@@ -37,12 +37,13 @@ public record RoomTokenClaims(
      * @param sessionEndsAt  when the caller's SSO session ends, epoch seconds: the token never outlives it
      * @param realmIssuer    the realm's issuer URL, used when no issuer is configured
      */
-    public static RoomTokenClaims of(RoomTokenSettings settings, JitsiContext context, RoomRequest request,
+    public static RoomTokenClaims of(JitsiSettings jitsi, JitsiContext context, RoomRequest request,
                                      String realmIssuer, long now, long sessionEndsAt) {
+        RoomTokenSettings settings = jitsi.roomTokens();
         long expiresAt = Math.min(now + settings.lifetimeSeconds(), sessionEndsAt);
         return new RoomTokenClaims(
                 settings.issuer() != null ? settings.issuer() : realmIssuer,
-                settings.audience(),
+                jitsi.audience(),
                 settings.subjectFor(request.tenant()),
                 request.room(),
                 now,

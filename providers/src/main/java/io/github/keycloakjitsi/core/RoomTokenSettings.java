@@ -18,12 +18,11 @@ import static io.github.keycloakjitsi.core.SettingsReader.quote;
  *                        null leaves the endpoint switched off
  * @param lifetimeSeconds how long an issued token is valid (never past the caller's SSO session)
  * @param issuer          {@code iss}, or null for the realm's issuer URL
- * @param audience        {@code aud}
  * @param domain          the Jitsi (XMPP) domain for {@code sub}, or null for the Jitsi URL's host
  * @param algorithm       RS256 with the realm's key, or HS256 with {@link #secret}
  * @param secret          the HS256 shared secret as a vault reference {@code ${vault.name}}; null with RS256
  * @param wildcardAllowed whether a token for room {@code *} (every room) may be issued
- * @param requiredRole    role a user needs to get a token at all ("who may start meetings"), or null
+ * @param requiredRole    the host role: who may start meetings and get any token Jitsi accepts, or null for every user
  * @param clients         the clients whose access tokens the token endpoint accepts
  * @param tenants         the tenants tokens may be issued for (lower case); empty: tenants off
  */
@@ -31,7 +30,6 @@ public record RoomTokenSettings(
         URI jitsiUrl,
         int lifetimeSeconds,
         String issuer,
-        String audience,
         String domain,
         Algorithm algorithm,
         String secret,
@@ -58,12 +56,15 @@ public record RoomTokenSettings(
             "Address of Jitsi Meet, e.g. https://meet.example.com. Switches on the realm's Jitsi token endpoint "
                     + "/realms/{realm}/jitsi (room tokens, TOKEN_AUTH_URL join, key server); read from the mapper of client 'jitsi'. "
                     + "Meeting links and /join redirects only ever point here. Empty: endpoint off.");
-    public static final Setting REQUIRED_ROLE = Setting.of("jitsi.token.required-role", "Token endpoint: required role", Setting.Type.ROLE,
-            "Only users holding this role get room tokens (who may start meetings). Empty: every user of the realm.");
-    public static final Setting CLIENTS = Setting.of("jitsi.token.clients", "Token endpoint: clients", Setting.Type.MULTIVALUED_STRING,
-            "Client ids whose access tokens /jitsi/token accepts as the caller's proof of login. Tokens of any other client "
-                    + "(admin-cli, a password grant, a service) are refused: they may have skipped the browser login's checks "
-                    + "(OTP, WebAuthn, identity providers). Empty: jitsi.")
+    public static final Setting REQUIRED_ROLE = Setting.of("jitsi.token.required-role", "Host role", Setting.Type.ROLE,
+            "Who may host (start meetings): only enabled users holding this role get a token Jitsi accepts, from every grant "
+                    + "(client jitsi's access tokens leave out the Jitsi audience for everyone else, at login and at every refresh), "
+                    + "room tokens, join links and invitations. Empty: every enabled user of the realm.");
+    public static final Setting CLIENTS = Setting.of("jitsi.token.clients", "Jitsi clients", Setting.Type.MULTIVALUED_STRING,
+            "Client ids whose logins count for Jitsi: their access tokens carry the Jitsi audience (for users who may host), and "
+                    + "/jitsi/token accepts them as the caller's proof of login. Tokens of any other client (the account console, "
+                    + "admin-cli, a password grant, a service) are neither: they may have skipped the browser login's checks "
+                    + "(the host gate, OTP, WebAuthn, identity providers). Empty: jitsi.")
             .withDefault(DEFAULT_CLIENT);
     public static final Setting TENANTS = Setting.of("jitsi.token.tenants", "Token endpoint: tenants", Setting.Type.MULTIVALUED_STRING,
             "Jitsi tenants (the first path segment, https://meet.example.com/<tenant>/<room>) room tokens may be asked for; "
@@ -81,9 +82,6 @@ public record RoomTokenSettings(
                     + "typed here: mapper settings are readable by everyone who may view clients.");
     public static final Setting ISSUER = Setting.of("jitsi.token.issuer", "Token endpoint: issuer (iss)", Setting.Type.STRING,
             "iss of room tokens. Empty: the realm's issuer URL. With HS256 usually docker-jitsi-meet's JWT_APP_ID.");
-    public static final Setting AUDIENCE = Setting.of("jitsi.token.audience", "Token endpoint: audience (aud)", Setting.Type.STRING,
-            "aud of room tokens, one string; must be in Prosody's asap_accepted_audiences. Default: jitsi.")
-            .withDefault("jitsi");
     public static final Setting DOMAIN_SETTING = Setting.of("jitsi.token.subject", "Token endpoint: Jitsi domain (sub)", Setting.Type.STRING,
             "sub of room tokens without a tenant: Prosody's XMPP domain, for its domain verification (docker-jitsi-meet: meet.jitsi). "
                     + "Empty: the host of the Jitsi URL.");
@@ -93,7 +91,7 @@ public record RoomTokenSettings(
 
     /** The token endpoint's settings, in the order the admin console shows them. */
     static final List<Setting> SETTINGS = List.of(JITSI_URL, REQUIRED_ROLE, CLIENTS, TENANTS, LIFETIME, ALGORITHM, SECRET,
-            ISSUER, AUDIENCE, DOMAIN_SETTING, WILDCARD);
+            ISSUER, DOMAIN_SETTING, WILDCARD);
 
     public enum Algorithm { RS256, HS256 }
 
@@ -138,7 +136,6 @@ public record RoomTokenSettings(
                 jitsiUrl(reader),
                 lifetime(reader),
                 reader.name(ISSUER),
-                reader.name(AUDIENCE),
                 domain(reader),
                 algorithm,
                 secret,

@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.core;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +34,16 @@ public interface UserFacts {
     /** Whether the user belongs to the group given by its path, or to one of its subgroups. */
     boolean isMemberOf(String groupPath);
 
-    /** The paths of the groups the user is a member of, e.g. {@code /meetings/Weekly Sync}. */
-    Stream<String> groupPaths();
+    /** Whether the account is enabled: a disabled user may do nothing in Jitsi. */
+    boolean enabled();
+
+    /**
+     * The user's groups that lie below the group at {@code parentPath} in the group tree (its
+     * subgroups, theirs, ...), each as the list of group names from just below that group down to
+     * the user's group: {@code [acme, board]} for a member of {@code /meetings/acme/board} with
+     * {@code parentPath} {@code /meetings}. Worked out from the groups themselves (parent links),
+     * never from a path string: a top-level group named {@code meetings/standup} is not below
+     * {@code /meetings}. Empty when no such group exists.
+     */
+    Stream<List<String>> groupsBelow(String parentPath);
 }

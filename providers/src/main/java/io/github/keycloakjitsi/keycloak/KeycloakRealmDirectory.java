@@ -3,7 +3,15 @@ package io.github.keycloakjitsi.keycloak;
 import io.github.keycloakjitsi.core.RealmDirectory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.protocol.oidc.mappers.AudienceProtocolMapper;
+import org.keycloak.protocol.oidc.mappers.HardcodedClaim;
+import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** {@link RealmDirectory} over a Keycloak realm. */
 public final class KeycloakRealmDirectory implements RealmDirectory {
@@ -29,5 +37,29 @@ public final class KeycloakRealmDirectory implements RealmDirectory {
     @Override
     public boolean clientExists(String clientId) {
         return realm.getClientByClientId(clientId) != null;
+    }
+
+    /** Keycloak's audience mapper (a custom audience or a client's) and hard-coded aud claims, on clients and client scopes. */
+    @Override
+    public List<String> audienceWriters(String audience) {
+        List<String> writers = new ArrayList<>();
+        realm.getClientsStream().forEach(client -> client.getProtocolMappersStream()
+                .filter(mapper -> writes(mapper, audience))
+                .forEach(mapper -> writers.add("mapper \"" + mapper.getName() + "\" of client \"" + client.getClientId() + "\"")));
+        realm.getClientScopesStream().forEach(scope -> scope.getProtocolMappersStream()
+                .filter(mapper -> writes(mapper, audience))
+                .forEach(mapper -> writers.add("mapper \"" + mapper.getName() + "\" of client scope \"" + scope.getName() + "\"")));
+        return writers;
+    }
+
+    private static boolean writes(ProtocolMapperModel mapper, String audience) {
+        Map<String, String> config = mapper.getConfig() == null ? Map.of() : mapper.getConfig();
+        String type = mapper.getProtocolMapper() == null ? "" : mapper.getProtocolMapper();
+        return switch (type) {
+            case AudienceProtocolMapper.PROVIDER_ID -> audience.equals(config.get(AudienceProtocolMapper.INCLUDED_CUSTOM_AUDIENCE))
+                    || audience.equals(config.get(AudienceProtocolMapper.INCLUDED_CLIENT_AUDIENCE));
+            case HardcodedClaim.PROVIDER_ID -> "aud".equals(config.get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME));
+            default -> false;
+        };
     }
 }

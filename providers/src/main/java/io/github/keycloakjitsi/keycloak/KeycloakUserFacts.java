@@ -9,6 +9,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.RoleUtils;
 
+import java.util.LinkedList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** {@link UserFacts} read from Keycloak's user model. */
@@ -62,8 +64,30 @@ public final class KeycloakUserFacts implements UserFacts {
     }
 
     @Override
-    public Stream<String> groupPaths() {
-        return user.getGroupsStream().map(KeycloakModelUtils::buildGroupPath);
+    public boolean enabled() {
+        return user.isEnabled();
+    }
+
+    /** Walks up from each of the user's groups by parent id until the parent group itself (by id, not by name). */
+    @Override
+    public Stream<List<String>> groupsBelow(String parentPath) {
+        GroupModel parent = KeycloakModelUtils.findGroupByPath(session, realm, parentPath);
+        if (parent == null) {
+            return Stream.empty();
+        }
+        return user.getGroupsStream().map(group -> namesBelow(parent.getId(), group)).filter(names -> !names.isEmpty());
+    }
+
+    /** The names from just below the parent down to {@code group}; empty when {@code group} is not below it. */
+    private static List<String> namesBelow(String parentId, GroupModel group) {
+        LinkedList<String> names = new LinkedList<>();
+        for (GroupModel at = group; at != null; at = at.getParent()) {
+            if (at.getId().equals(parentId)) {
+                return names;
+            }
+            names.addFirst(at.getName());
+        }
+        return List.of();
     }
 
     /** {@code RoleUtils.isMember} walks up from the user's groups, so subgroup members count. */

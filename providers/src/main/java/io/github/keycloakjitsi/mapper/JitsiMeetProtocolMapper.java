@@ -26,6 +26,7 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.IDToken;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -126,7 +127,8 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformAccessToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInAccessToken(mappingModel)) {
-            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings));
+            MapperSettings.of(mappingModel).ifPresent(settings ->
+                    setJitsiTokenClaims(mapped, settings, isForJitsi(settings, session, userSession, clientSessionCtx)));
         }
         return mapped;
     }
@@ -136,16 +138,41 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                                    UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformIntrospectionToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInIntrospection(mappingModel)) {
-            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings));
+            MapperSettings.of(mappingModel).ifPresent(settings ->
+                    setJitsiTokenClaims(mapped, settings, isForJitsi(settings, session, userSession, clientSessionCtx)));
         }
         return mapped;
     }
 
-    /** Prosody wants one string in {@code aud}; Keycloak serializes a one-element audience as a string. */
-    private static void setJitsiTokenClaims(AccessToken token, JitsiSettings settings) {
-        if (settings.audience() != null) {
-            token.audience(settings.audience());
+    /**
+     * Whether this token may be one Jitsi takes: issued to one of the Jitsi clients (by default
+     * only {@code jitsi}), for a user who may host now ({@link JitsiSettings#whyNotAHost}: enabled,
+     * holding the host role), and no client of the realm has the Jitsi audience as its id. The
+     * mapper runs for every grant that issues a token (code, refresh, offline refresh, exchange),
+     * so the answer is Keycloak's at that moment, not at the first login.
+     */
+    private static boolean isForJitsi(JitsiSettings settings, KeycloakSession session, UserSessionModel userSession,
+                                      ClientSessionContext clientSessionCtx) {
+        RealmModel realm = userSession.getRealm();
+        String clientId = clientSessionCtx.getClientSession().getClient().getClientId();
+        return settings.roomTokens().clients().contains(clientId)
+                && settings.whyNotAHost(new KeycloakUserFacts(session, realm, userSession.getUser())).isEmpty()
+                && realm.getClientByClientId(settings.audience()) == null;
+    }
+
+    /**
+     * Prosody wants one string in {@code aud}; Keycloak serializes a one-element audience as a
+     * string. A token not for Jitsi keeps Keycloak's audience, never with the Jitsi audience in it.
+     */
+    private static void setJitsiTokenClaims(AccessToken token, JitsiSettings settings, boolean forJitsi) {
+        if (!forJitsi) {
+            String[] audience = token.getAudience();
+            if (audience != null && Arrays.asList(audience).contains(settings.audience())) {
+                token.audience(Arrays.stream(audience).filter(a -> !a.equals(settings.audience())).toArray(String[]::new));
+            }
+            return;
         }
+        token.audience(settings.audience());
         if (settings.subject() != null) {
             token.subject(settings.subject());
         }

@@ -150,14 +150,13 @@ final class Caller {
         return session.getContext().getHttpRequest().getDecodedFormParameters();
     }
 
-    /** Who may start meetings (get tokens, invite): an enabled user holding the host role, when one is set. */
+    /** Who may start meetings (get tokens, invite): the one rule of {@link JitsiSettings#whyNotAHost}. */
     void mayHost(JitsiSettings settings, UserModel user) throws Refusal {
-        if (!user.isEnabled()) {
-            throw new Refusal(Refusal.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled");
-        }
-        String role = settings.roomTokens().requiredRole();
-        if (role != null && !new KeycloakUserFacts(session, realm, user).hasRole(role)) {
-            throw new NotAHost(role);
+        Optional<JitsiSettings.NotAHost> why = settings.whyNotAHost(new KeycloakUserFacts(session, realm, user));
+        if (why.isPresent()) {
+            throw why.get() == JitsiSettings.NotAHost.DISABLED
+                    ? new Refusal(Refusal.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled")
+                    : new NotAHost(settings.roomTokens().requiredRole());
         }
     }
 

@@ -25,20 +25,23 @@ final class ConfigSnippets {
         Map<String, String> snippets = new LinkedHashMap<>();
         snippets.put("prosody", prosody(settings, roomTokenIssuer, urls));
         snippets.put("config_js", configJs(tokens, urls));
-        snippets.put("docker_jitsi_meet", dockerJitsiMeet(tokens, roomTokenIssuer, urls));
+        snippets.put("docker_jitsi_meet", dockerJitsiMeet(settings, roomTokenIssuer, urls));
         snippets.put("jicofo", "jicofo { conference { enable-auto-owner = false } }\n");
         return snippets;
+    }
+
+    /** Prosody's asap_accepted_issuers: the realm (client jitsi's access tokens) and the room tokens' issuer. */
+    static Set<String> acceptedIssuers(JitsiUrls urls, String roomTokenIssuer) {
+        Set<String> issuers = new LinkedHashSet<>();
+        issuers.add(urls.realmIssuer());
+        issuers.add(roomTokenIssuer);
+        return issuers;
     }
 
     private static String prosody(JitsiSettings settings, String roomTokenIssuer, JitsiUrls urls) {
         RoomTokenSettings tokens = settings.roomTokens();
         String domain = tokens.subjectFor(null);
-        Set<String> issuers = new LinkedHashSet<>();
-        issuers.add(urls.realmIssuer());
-        issuers.add(roomTokenIssuer);
-        Set<String> audiences = new LinkedHashSet<>();
-        audiences.add(settings.audience() != null ? settings.audience() : "account");
-        audiences.add(tokens.audience());
+        Set<String> issuers = acceptedIssuers(urls, roomTokenIssuer);
         String keys = tokens.algorithm() == RoomTokenSettings.Algorithm.RS256
                 ? "    cache_keys_url = \"" + urls.certs() + "\"\n"
                 + "    asap_key_server = \"" + urls.keys() + "\"\n"
@@ -46,7 +49,8 @@ final class ConfigSnippets {
                 + "    app_secret = \"<the secret in Keycloak's vault>\"\n";
         return "muc_mapper_domain_base = \"" + domain + "\"\n"
                 + "asap_accepted_issuers = { " + quoted(issuers) + " }\n"
-                + "asap_accepted_audiences = { " + quoted(audiences) + " }\n"
+                + "-- Only the Jitsi audience: never \"account\", which Keycloak puts in tokens of other clients (the account console's).\n"
+                + "asap_accepted_audiences = { \"" + settings.audience() + "\" }\n"
                 + "-- Guests come without a token: a required room claim would refuse them before the lobby.\n"
                 + "asap_require_room_claim = false\n"
                 + "\n"
@@ -95,7 +99,8 @@ final class ConfigSnippets {
                 + realm.getRawPath() + "/protocol/openid-connect', clientId: 'jitsi' };\n";
     }
 
-    private static String dockerJitsiMeet(RoomTokenSettings tokens, String roomTokenIssuer, JitsiUrls urls) {
+    private static String dockerJitsiMeet(JitsiSettings settings, String roomTokenIssuer, JitsiUrls urls) {
+        RoomTokenSettings tokens = settings.roomTokens();
         String keys = tokens.algorithm() == RoomTokenSettings.Algorithm.RS256
                 ? "JWT_ASAP_KEYSERVER=" + urls.keys() + "\n"
                 : "JWT_APP_SECRET=<the secret in Keycloak's vault>\n";
@@ -104,7 +109,7 @@ final class ConfigSnippets {
                 + "AUTH_TYPE=jwt\n"
                 + "JWT_APP_ID=jitsi\n"
                 + "JWT_ACCEPTED_ISSUERS=" + roomTokenIssuer + "\n"
-                + "JWT_ACCEPTED_AUDIENCES=" + tokens.audience() + "\n"
+                + "JWT_ACCEPTED_AUDIENCES=" + settings.audience() + "\n"
                 + keys
                 + "JWT_ALLOW_EMPTY=0\n"
                 + "TOKEN_AUTH_URL=" + urls.join() + "?room={room}\n"

@@ -23,6 +23,7 @@ import org.keycloak.services.cors.Cors;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,7 +62,10 @@ public class JitsiResource {
             String issuer = urls.issuer(tokens);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("issuer", issuer);
-            doc.put("audience", tokens.audience());
+            doc.put("audience", settings.audience());
+            // What Prosody is to accept, and nothing else: every token meant for Jitsi has these.
+            doc.put("prosody_accepted_audiences", List.of(settings.audience()));
+            doc.put("prosody_accepted_issuers", ConfigSnippets.acceptedIssuers(urls, issuer));
             doc.put("algorithm", tokens.algorithm().name());
             doc.put("jwks_uri", urls.certs());
             doc.put("asap_key_server", urls.keys());

@@ -44,7 +44,7 @@ final class RoomTokenIssuer {
 
     Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
         JitsiContext context = JitsiContext.forRoom(settings, new KeycloakUserFacts(session, realm, userSession.getUser()), request);
-        return sign(settings.roomTokens(), RoomTokenClaims.of(settings.roomTokens(), context, request, issuer,
+        return sign(settings.roomTokens(), RoomTokenClaims.of(settings, context, request, issuer,
                 Time.currentTime(), sessionEndsAt(userSession)));
     }
 
@@ -56,7 +56,7 @@ final class RoomTokenIssuer {
                       String issuer) throws Refusal {
         String guestId = inviteId + ":" + SecretGenerator.getInstance().randomString(8);
         JitsiContext context = JitsiContext.guest(settings, guestId, name);
-        return sign(settings.roomTokens(), RoomTokenClaims.of(settings.roomTokens(), context, request, issuer,
+        return sign(settings.roomTokens(), RoomTokenClaims.of(settings, context, request, issuer,
                 Time.currentTime(), inviteEndsAt));
     }
 

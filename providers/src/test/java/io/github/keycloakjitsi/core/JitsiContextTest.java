@@ -170,6 +170,34 @@ class JitsiContextTest {
     }
 
     @Test
+    void aTopLevelGroupWithASlashInItsNameOwnsNothing() throws Exception {
+        JitsiSettings s = settings(OWNERS_GROUP, "/meetings");
+        FakeUser mallory = new FakeUser().groupNamed("meetings/standup").groupNamed("meetings/acme", "board");
+        assertThat(JitsiContext.forRoom(s, mallory, new RoomRequest("standup", null)).moderator())
+                .as("its path reads /meetings/standup, but it is not below /meetings").isFalse();
+        assertThat(JitsiContext.forRoom(s, new FakeUser().groupNamed("meetings", "standup"), new RoomRequest("standup", null)).moderator())
+                .as("the real subgroup").isTrue();
+    }
+
+    @Test
+    void aTenantsGroupsOwnOnlyThatTenantsRooms() throws Exception {
+        JitsiSettings s = settings(OWNERS_GROUP, "/meetings", RoomTokenSettings.TENANTS, "acme");
+        FakeUser carol = new FakeUser().group("/meetings/acme/board");
+        assertThat(JitsiContext.forRoom(s, carol, new RoomRequest("board", "acme")).moderator()).isTrue();
+        assertThat(JitsiContext.forRoom(s, carol, new RoomRequest("acme", null)).moderator())
+                .as("/meetings/acme is the tenant's group, not the main domain's room acme").isFalse();
+        assertThat(JitsiContext.forRoom(s, new FakeUser().group("/meetings/acme"), new RoomRequest("acme", null)).moderator())
+                .as("not even for a member of the tenant's group itself").isFalse();
+        assertThat(JitsiContext.forRoom(s, new FakeUser().group("/meetings/ACME/Board"), new RoomRequest("board", "acme")).moderator())
+                .as("tenant groups without case, rooms as Jitsi sends them").isTrue();
+        assertThat(JitsiContext.forRoom(s, new FakeUser().group("/meetings/acme"), new RoomRequest("board", "acme")).moderator())
+                .as("the tenant's group owns no room of it").isFalse();
+        JitsiSettings noTenants = settings(OWNERS_GROUP, "/meetings");
+        assertThat(JitsiContext.forRoom(noTenants, new FakeUser().group("/meetings/acme"), new RoomRequest("acme", null)).moderator())
+                .as("without tenants, /meetings/acme is room acme").isTrue();
+    }
+
+    @Test
     void holdersOfTheHiddenRoleAreHiddenFromTheRecorder() throws Exception {
         JitsiSettings s = settings(HIDDEN_ROLE, "interpreter");
         assertThat(user(JitsiContext.of(s, new FakeUser().role("interpreter")))).containsEntry("hidden-from-recorder", true);

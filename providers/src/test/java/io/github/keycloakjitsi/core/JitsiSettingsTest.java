@@ -31,6 +31,11 @@ class JitsiSettingsTest {
         public boolean clientExists(String clientId) {
             return Set.of("jitsi", "meetings-app").contains(clientId);
         }
+
+        @Override
+        public List<String> audienceWriters(String audience) {
+            return audience.equals("portal-audience") ? List.of("mapper \"aud\" of client \"portal\"") : List.of();
+        }
     };
 
     @Test
@@ -53,7 +58,7 @@ class JitsiSettingsTest {
         assertThat(s.moderatorRole()).isEqualTo("jitsi-moderator");
         assertThat(s.moderatorGroup()).isNull();
         assertThat(s.featuresEnabled()).isFalse();
-        assertThat(s.audience()).isNull();
+        assertThat(s.audience()).as("a name no client has").isEqualTo("jitsi-meet");
         assertThat(s.subject()).isNull();
         assertThat(s.room()).isNull();
         assertThat(s.groupAttribute()).isNull();
@@ -82,7 +87,7 @@ class JitsiSettingsTest {
                 FEATURES_MODERATORS, "recording##lobby",
                 FEATURES_BY_ROLE, "livestreaming=app.streamer## recording = jitsi-recorder",
                 GROUP_ATTRIBUTE, "department",
-                AUDIENCE, "jitsi",
+                AUDIENCE, "meet-audience",
                 SUBJECT, "meet.example.com",
                 ROOM, "caf%c3%a9");
 
@@ -99,7 +104,7 @@ class JitsiSettingsTest {
                 Map.entry(JitsiFeature.RECORDING, List.of("jitsi-recorder")));
         assertThat(s.featuresEnabled()).isTrue();
         assertThat(s.groupAttribute()).isEqualTo("department");
-        assertThat(s.audience()).isEqualTo("jitsi");
+        assertThat(s.audience()).isEqualTo("meet-audience");
         assertThat(s.subject()).isEqualTo("meet.example.com");
         assertThat(s.room()).isEqualTo("caf%c3%a9");
     }
@@ -114,6 +119,12 @@ class JitsiSettingsTest {
             jitsi.features.by-role      | teleport=jitsi-recorder| unknown Jitsi feature "teleport"
             jitsi.aud                   | account jitsi          | must not contain spaces
             jitsi.aud                   | ' account'             | must not contain spaces
+            jitsi.aud                   | account                | a client Keycloak creates in every realm
+            jitsi.aud                   | account-console        | a client Keycloak creates in every realm
+            jitsi.aud                   | admin-cli              | a client Keycloak creates in every realm
+            jitsi.aud                   | jitsi                  | a client Keycloak creates in every realm
+            jitsi.aud                   | jitsi-join             | a client Keycloak creates in every realm
+            jitsi.aud                   | *                      | it stands for every audience
             jitsi.user.avatar.attribute | a\tb                   | must not contain spaces
             jitsi.room                  | Café                   | "caf%c3%a9" instead of "Café"
             jitsi.room                  | a room                 | must not contain spaces
@@ -133,7 +144,6 @@ class JitsiSettingsTest {
         RoomTokenSettings off = JitsiSettings.defaults().roomTokens();
         assertThat(off.enabled()).isFalse();
         assertThat(off.lifetimeSeconds()).isEqualTo(3600);
-        assertThat(off.audience()).isEqualTo("jitsi");
         assertThat(off.algorithm()).isEqualTo(RoomTokenSettings.Algorithm.RS256);
         assertThat(off.wildcardAllowed()).isFalse();
         assertThat(off.clients()).as("only the Jitsi web client by default").containsExactly("jitsi");
@@ -171,7 +181,7 @@ class JitsiSettingsTest {
             jitsi.token.secret    | ${vault.}                                | a vault reference
             jitsi.token.secret    | x${vault.jitsi_secret}                   | a vault reference
             jitsi.token.wildcard  | sometimes                                | must be true or false
-            jitsi.token.audience  | a b                                      | must not contain spaces
+            jitsi.token.audience  | jitsi                                    | "Token endpoint: audience (aud)" is gone
             jitsi.token.subject   | *                                        | must be a domain name
             jitsi.token.subject   | 0b6a0a2e_1111                            | must be a domain name
             jitsi.token.tenants   | acme##../x                               | "Token endpoint: tenants" entries
@@ -197,7 +207,29 @@ class JitsiSettingsTest {
         assertThatThrownBy(() -> JitsiSettings.validate(config(RoomTokenSettings.REQUIRED_ROLE, "starter"), REALM))
                 .hasMessageContaining("Token endpoint role \"starter\" does not exist");
         assertThatThrownBy(() -> JitsiSettings.validate(config(RoomTokenSettings.CLIENTS, "jitsi##ghost-app"), REALM))
-                .hasMessageContaining("Client \"ghost-app\" in \"Token endpoint: clients\" does not exist");
+                .hasMessageContaining("Client \"ghost-app\" in \"Jitsi clients\" does not exist");
+    }
+
+    @Test
+    void theJitsiAudienceIsNoClientsIdAndNothingElseWritesIt() throws Exception {
+        assertThatThrownBy(() -> JitsiSettings.validate(config(AUDIENCE, "meetings-app"), REALM))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .contains("\"meetings-app\" is the id of a client of this realm"));
+        assertThatThrownBy(() -> JitsiSettings.validate(config(AUDIENCE, "portal-audience"), REALM))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .contains("also written into tokens by mapper \"aud\" of client \"portal\""));
+        assertThat(JitsiSettings.validate(config(AUDIENCE, "my-jitsi"), REALM).audience()).isEqualTo("my-jitsi");
+    }
+
+    @Test
+    void onlyAnEnabledHolderOfTheHostRoleMayHost() throws Exception {
+        JitsiSettings gated = JitsiSettings.parse(config(RoomTokenSettings.REQUIRED_ROLE, "jitsi-host"));
+        assertThat(gated.whyNotAHost(new FakeUser().role("jitsi-host"))).isEmpty();
+        assertThat(gated.whyNotAHost(new FakeUser())).contains(NotAHost.MISSING_ROLE);
+        assertThat(gated.whyNotAHost(new FakeUser().role("jitsi-host").disabled())).contains(NotAHost.DISABLED);
+        JitsiSettings open = JitsiSettings.parse(Map.of());
+        assertThat(open.whyNotAHost(new FakeUser())).as("no host role: every enabled user").isEmpty();
+        assertThat(open.whyNotAHost(new FakeUser().disabled())).contains(NotAHost.DISABLED);
     }
 
     @Test

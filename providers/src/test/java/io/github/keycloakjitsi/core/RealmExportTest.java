@@ -50,7 +50,6 @@ class RealmExportTest {
     void keepsLoginAndJitsiTokenEventsAndAdminEventsForThirtyDays() {
         assertThat(realm.get("eventsEnabled").asBoolean()).isTrue();
         assertThat(realm.get("eventsExpiration").asLong()).isEqualTo(30 * 24 * 3600);
-        assertThat(realm.get("enabledEventTypes").findValuesAsText("")).isEmpty();
         assertThat(realm.get("enabledEventTypes").toString()).contains("\"LOGIN\"", "\"LOGIN_ERROR\"", "\"TOKEN_EXCHANGE\"",
                 "\"TOKEN_EXCHANGE_ERROR\"", "\"CODE_TO_TOKEN\"", "\"REFRESH_TOKEN\"", "\"LOGOUT\"");
         assertThat(realm.get("adminEventsEnabled").asBoolean()).isTrue();
@@ -180,7 +179,7 @@ class RealmExportTest {
         assertThat(mapper.get("protocolMapper").asText()).isEqualTo("oidc-jitsi-meet-mapper");
         Map<String, String> config = importedMapperConfig();
         JitsiSettings settings = JitsiSettings.parse(config);
-        assertThat(settings.audience()).isEqualTo("account");
+        assertThat(settings.audience()).as("a name no client has, never account").isEqualTo("jitsi-meet");
         assertThat(settings.moderatorRole()).isEqualTo("jitsi-moderator");
         assertThat(settings.room()).isNull();
         assertThat(settings.roomTokens().jitsiUrl()).hasToString("https://localhost:8443");
@@ -189,6 +188,24 @@ class RealmExportTest {
         assertThat(settings.roomTokens().tenants()).isEmpty();
         assertThat(settings.roomTokens().wildcardAllowed()).isFalse();
         assertThat(config).containsEntry("access.token.claim", "true");
+    }
+
+    @Test
+    void theJitsiClientHasNoOtherGrantNoOfflineTokensAndShortLivedTokens() {
+        for (JsonNode client : realm.get("clients")) {
+            String id = client.get("clientId").asText();
+            assertThat(client.get("implicitFlowEnabled").asBoolean()).as(id).isFalse();
+            assertThat(client.get("directAccessGrantsEnabled").asBoolean()).as(id).isFalse();
+            assertThat(client.get("serviceAccountsEnabled").asBoolean()).as(id).isFalse();
+            assertThat(client.get("optionalClientScopes")).as(id + ": no offline_access, nothing to ask for").isEmpty();
+            assertThat(client.get("defaultClientScopes").toString()).as(id).doesNotContain("offline_access", "roles");
+            JsonNode attributes = client.get("attributes");
+            assertThat(attributes.get("oauth2.device.authorization.grant.enabled").asText()).as(id).isEqualTo("false");
+            assertThat(attributes.get("oidc.ciba.grant.enabled").asText()).as(id).isEqualTo("false");
+            assertThat(attributes.get("standard.token.exchange.enabled").asText()).as(id).isEqualTo("false");
+        }
+        assertThat(jitsiClient().get("attributes").get("access.token.lifespan").asInt())
+                .as("a disabled or demoted host's last token opens rooms for two minutes at most").isEqualTo(120);
     }
 
     @Test

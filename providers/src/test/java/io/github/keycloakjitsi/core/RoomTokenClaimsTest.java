@@ -24,11 +24,11 @@ class RoomTokenClaimsTest {
     void defaultsFollowTheRealmAndTheJitsiHost() throws Exception {
         JitsiSettings s = settings();
         JitsiContext context = JitsiContext.of(s, new FakeUser().role("jitsi-moderator"));
-        RoomTokenClaims claims = RoomTokenClaims.of(s.roomTokens(), context, RoomRequest.parse("Daily", null, s.roomTokens()),
+        RoomTokenClaims claims = RoomTokenClaims.of(s, context, RoomRequest.parse("Daily", null, s.roomTokens()),
                 REALM_ISSUER, 1000, 99999);
 
         assertThat(claims.issuer()).isEqualTo(REALM_ISSUER);
-        assertThat(claims.audience()).isEqualTo("jitsi");
+        assertThat(claims.audience()).isEqualTo("jitsi-meet");
         assertThat(claims.subject()).isEqualTo("meet.example.com");
         assertThat(claims.room()).isEqualTo("daily");
         assertThat(claims.issuedAt()).isEqualTo(1000);
@@ -40,12 +40,12 @@ class RoomTokenClaimsTest {
 
     @Test
     void configuredValuesAndAnAllowedTenantWin() throws Exception {
-        JitsiSettings s = settings(RoomTokenSettings.ISSUER, "my_app", RoomTokenSettings.AUDIENCE, "my_app",
+        JitsiSettings s = settings(RoomTokenSettings.ISSUER, "my_app", JitsiSettings.AUDIENCE, "my_app",
                 RoomTokenSettings.DOMAIN_SETTING, "meet.jitsi", RoomTokenSettings.LIFETIME, "600",
                 RoomTokenSettings.TENANTS, "acme##Globex");
         JitsiContext context = JitsiContext.of(s, new FakeUser());
-        RoomTokenClaims plain = RoomTokenClaims.of(s.roomTokens(), context, RoomRequest.parse("r", null, s.roomTokens()), REALM_ISSUER, 0, 99999);
-        RoomTokenClaims tenant = RoomTokenClaims.of(s.roomTokens(), context, RoomRequest.parse("r", "GLOBEX", s.roomTokens()), REALM_ISSUER, 0, 99999);
+        RoomTokenClaims plain = RoomTokenClaims.of(s, context, RoomRequest.parse("r", null, s.roomTokens()), REALM_ISSUER, 0, 99999);
+        RoomTokenClaims tenant = RoomTokenClaims.of(s, context, RoomRequest.parse("r", "GLOBEX", s.roomTokens()), REALM_ISSUER, 0, 99999);
         assertThat(plain.issuer()).isEqualTo("my_app");
         assertThat(plain.audience()).isEqualTo("my_app");
         assertThat(plain.subject()).isEqualTo("meet.jitsi");
@@ -68,7 +68,7 @@ class RoomTokenClaimsTest {
     @Test
     void neverOutlivesTheSsoSession() throws Exception {
         JitsiSettings s = settings();
-        RoomTokenClaims claims = RoomTokenClaims.of(s.roomTokens(), JitsiContext.of(s, new FakeUser()),
+        RoomTokenClaims claims = RoomTokenClaims.of(s, JitsiContext.of(s, new FakeUser()),
                 RoomRequest.parse("r", null, s.roomTokens()), REALM_ISSUER, 1000, 1500);
         assertThat(claims.expiresAt()).isEqualTo(1500);
         assertThat(claims.lifetimeSeconds()).isEqualTo(500);

@@ -243,13 +243,17 @@ final class AdminApi {
     /**
      * A copy of the shipped {@code jitsi} client under another client id, its Jitsi mapper with the
      * given config instead: how the tests try mapper settings without touching the shipped client.
+     * Unless the config says otherwise, its mapper names the copy as its Jitsi client ("Jitsi
+     * clients"), as an admin running a second Jitsi client would: only then does it write the Jitsi audience.
      */
     String createJitsiClientCopy(String clientId, Map<String, String> mapperConfig, boolean fullScopeAllowed) {
         ClientRepresentation client = copyOfJitsi(clientId);
         client.setFullScopeAllowed(fullScopeAllowed);
         for (ProtocolMapperRepresentation mapper : client.getProtocolMappers()) {
             if ("oidc-jitsi-meet-mapper".equals(mapper.getProtocolMapper())) {
-                mapper.setConfig(new HashMap<>(mapperConfig));
+                Map<String, String> config = new HashMap<>(mapperConfig);
+                config.putIfAbsent("jitsi.token.clients", clientId);
+                mapper.setConfig(config);
             }
         }
         return createClient(client);

@@ -72,7 +72,7 @@ class ClusterIT {
 
         JitsiWebClient.Tokens tokens = browser.login(user.username(), user.password());
         Map<String, Object> claims = ProsodyRules.guide(a).verify(tokens.accessToken());
-        assertThat(claims).containsEntry("iss", "https://jitsi.example.com/realms/jitsi-realm").containsEntry("aud", "account");
+        assertThat(claims).containsEntry("iss", "https://jitsi.example.com/realms/jitsi-realm").containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE);
         assertThat(ProsodyRules.isOwner(claims)).isTrue();
 
         HttpResponse<String> roomToken = browser.roomToken(tokens.accessToken(), Map.of("room", "Production"));

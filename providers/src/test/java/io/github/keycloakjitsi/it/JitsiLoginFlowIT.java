@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The login of Jitsi's guide against the shipped realm export, step by step as Jitsi's web client
  * runs it, and the access token checked with the guide's Prosody settings:
- * asap_accepted_issuers = the realm, asap_accepted_audiences = { "account" }, asap_require_room_claim = false,
+ * asap_accepted_issuers = the realm, asap_accepted_audiences = { "jitsi-meet" } (the Jitsi audience, as discovery gives it), asap_require_room_claim = false,
  * cache_keys_url = the realm's /certs.
  */
 class JitsiLoginFlowIT {
@@ -41,7 +41,7 @@ class JitsiLoginFlowIT {
 
         assertThat(tokens.allowedOrigin()).as("CORS answer to the Jitsi page").isEqualTo(ORIGIN);
         Map<String, Object> claims = prosody.verify(tokens.accessToken());
-        assertThat(claims.get("aud")).as("one string, as Prosody requires").isEqualTo("account");
+        assertThat(claims.get("aud")).as("one string, as Prosody requires").isEqualTo(ProsodyRules.Settings.JITSI_AUDIENCE);
         assertThat(claims.get("sub")).isEqualTo(user.id());
         assertThat(claims).doesNotContainKey("room");
         assertThat(contextUser(claims)).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -61,7 +61,7 @@ class JitsiLoginFlowIT {
         assertThat(refreshed.allowedOrigin()).isEqualTo(ORIGIN);
         Map<String, Object> again = prosody.verify(refreshed.accessToken());
         assertThat(again.get("context")).as("the refresh grant keeps the claims").isEqualTo(claims.get("context"));
-        assertThat(again.get("aud")).isEqualTo("account");
+        assertThat(again.get("aud")).isEqualTo(ProsodyRules.Settings.JITSI_AUDIENCE);
 
         HttpResponse<String> userInfo = jitsi.userInfo(refreshed.accessToken());
         assertThat(userInfo.statusCode()).isEqualTo(200);

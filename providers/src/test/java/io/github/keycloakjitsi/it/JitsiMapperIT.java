@@ -52,10 +52,9 @@ class JitsiMapperIT {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** The guide's settings (aud account, moderator role) plus the ones given. */
+    /** The shipped settings' claims (the Jitsi audience by default, moderator role) plus the ones given. */
     private static Map<String, String> settings(String... keyValues) {
         Map<String, String> config = new HashMap<>(Map.of(
-                "jitsi.aud", "account",
                 "jitsi.moderator.role", "jitsi-moderator",
                 "access.token.claim", "true",
                 "id.token.claim", "true",
@@ -202,22 +201,21 @@ class JitsiMapperIT {
         }
         String token = new JitsiWebClient(server, clientId).login(user.username(), user.password()).accessToken();
         Map<String, Object> claims = prosody.verify(token);
-        assertThat(claims.get("aud")).isEqualTo("account");
+        assertThat(claims.get("aud")).isEqualTo(ProsodyRules.Settings.JITSI_AUDIENCE);
         @SuppressWarnings("unchecked")
         Map<String, Object> resourceAccess = (Map<String, Object>) claims.get("resource_access");
         assertThat(resourceAccess).as("the user really holds roles of several clients").hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test
-    void withoutTheAudSettingKeycloaksAudienceIsLeftAndProsodyRefusesIt() {
-        String clientId = unique("jitsi-noaud");
-        Map<String, String> noAud = settings();
-        noAud.remove("jitsi.aud");
-        admin.createJitsiClientCopy(clientId, noAud, true);
-        AdminApi.TestUser user = admin.newUser("noaud");
+    void aCopyThatIsNotAJitsiClientKeepsKeycloaksAudienceAndProsodyRefusesIt() {
+        String clientId = unique("jitsi-notlisted");
+        admin.createJitsiClientCopy(clientId, settings("jitsi.token.clients", "jitsi"), true);
+        AdminApi.TestUser user = admin.newUser("notlisted");
         admin.grantClientRole(user.id(), admin.createClientWithRole(unique("app-c"), "user"), "user");
         String token = new JitsiWebClient(server, clientId).login(user.username(), user.password()).accessToken();
         assertThat(ProsodyRules.payload(token).get("aud")).isInstanceOf(List.class);
+        assertThat(ProsodyRules.payload(token).get("aud").toString()).doesNotContain(ProsodyRules.Settings.JITSI_AUDIENCE);
         assertThatThrownBy(() -> prosody.verify(token)).hasMessageContaining("aud");
     }
 
@@ -228,7 +226,7 @@ class JitsiMapperIT {
         JitsiWebClient jitsi = new JitsiWebClient(server, clientId);
         JitsiWebClient.Tokens tokens = jitsi.login(user.username(), user.password());
         ProsodyRules roomRequired = ProsodyRules.withKeys(
-                new ProsodyRules.Settings(java.util.Set.of(server.realmUrl()), java.util.Set.of("account"), true, "RS256"),
+                new ProsodyRules.Settings(java.util.Set.of(server.realmUrl()), java.util.Set.of(ProsodyRules.Settings.JITSI_AUDIENCE), true, "RS256"),
                 ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"));
 
         Map<String, Object> claims = roomRequired.verify(tokens.accessToken());
@@ -280,16 +278,17 @@ class JitsiMapperIT {
         resourceServer.setSecret(secret);
         resourceServer.setServiceAccountsEnabled(true);
         resourceServer.setStandardFlowEnabled(false);
+        // Keycloak 26.7 introspects only for a client in the token's audience, and the Jitsi audience is no client's.
+        resourceServer.setAttributes(Map.of("allow.token.introspection.without.audience.check", "true"));
         admin.createClient(resourceServer);
-        // Keycloak only introspects for a client in the token's audience: let the Jitsi aud name it.
-        String clientId = clientWith(settings("jitsi.aud", introspector));
+        String clientId = clientWith(settings());
         AdminApi.TestUser user = admin.newUser("introspected");
         String token = new JitsiWebClient(server, clientId).login(user.username(), user.password()).accessToken();
 
         HttpResponse<String> response = Http.send(HttpClient.newHttpClient(), Http.postForm(server.oidcUrl() + "/token/introspect",
                 Map.of("token", token, "client_id", introspector, "client_secret", secret)).build());
         Map<String, Object> introspection = Json.object(response.body());
-        assertThat(introspection).containsEntry("active", true).containsEntry("aud", introspector).containsKey("context");
+        assertThat(introspection).containsEntry("active", true).containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE).containsKey("context");
     }
 
     @ParameterizedTest(name = "{0}={1} refused")

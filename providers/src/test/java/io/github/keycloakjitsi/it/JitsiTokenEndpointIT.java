@@ -162,7 +162,7 @@ class JitsiTokenEndpointIT {
         String accessToken = accessToken(admin.newUser("hmac"));
         ProsodyRules.Settings appSecretMode = new ProsodyRules.Settings(Set.of("my_app_id"), Set.of("my_app_id"), true, "HS256");
         admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", "${vault.jitsi_secret}",
-                "jitsi.token.issuer", "my_app_id", "jitsi.token.audience", "my_app_id"), () -> {
+                "jitsi.token.issuer", "my_app_id", "jitsi.aud", "my_app_id"), () -> {
             String token = (String) Json.object(requestToken(accessToken, Map.of("room", "hmac")).body()).get("token");
             assertThat(SignedJWT.parse(token).getHeader().toJSONObject()).containsEntry("alg", "HS256").containsEntry("typ", "JWT");
             Map<String, Object> claims = ProsodyRules.withSecret(appSecretMode, KeycloakServer.VAULT_SECRET.getBytes(StandardCharsets.UTF_8)).verify(token);

@@ -83,7 +83,7 @@ class KeyRotationIT {
         assertThat(kid(after.accessToken())).as("new tokens carry the new kid").isEqualTo(newKid);
         assertThat(kids(ProsodyRules.fetchJwks(server.oidcUrl() + "/certs"))).as("/certs lists both").contains(oldKid, newKid);
 
-        assertThat(prosodyAfterRefresh.verify(after.accessToken())).containsEntry("aud", "account");
+        assertThat(prosodyAfterRefresh.verify(after.accessToken())).containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE);
         assertThat(prosodyAfterRefresh.verify(before.accessToken())).as("tokens signed before still verify")
                 .containsEntry("sub", user.id());
         ProsodyRules prosodyNow = ProsodyRules.guide(server);

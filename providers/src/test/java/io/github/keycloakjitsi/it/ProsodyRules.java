@@ -30,14 +30,33 @@ final class ProsodyRules {
     /** Prosody's token settings. */
     record Settings(Set<String> acceptedIssuers, Set<String> acceptedAudiences, boolean requireRoomClaim, String signatureAlgorithm) {
 
-        /** The guide's Prosody settings for this realm. */
+        /** The Jitsi audience of the realm export (and of every new Jitsi Meet mapper). */
+        static final String JITSI_AUDIENCE = "jitsi-meet";
+
+        /** The guide's Prosody for this realm, accepting only the Jitsi audience (the README's settings). */
         static Settings guide(String issuer) {
-            return new Settings(Set.of(issuer), Set.of("account"), false, "RS256");
+            return new Settings(Set.of(issuer), Set.of(JITSI_AUDIENCE), false, "RS256");
         }
 
-        /** Prosody for the realm's room tokens: their issuer, aud jitsi, a room claim required. */
+        /** Prosody for the realm's room tokens: their issuer, the Jitsi audience, a room claim required. */
         static Settings roomTokens(String issuer) {
-            return new Settings(Set.of(issuer), Set.of("jitsi"), true, "RS256");
+            return new Settings(Set.of(issuer), Set.of(JITSI_AUDIENCE), true, "RS256");
+        }
+
+        /**
+         * Prosody set up as the realm's discovery says ({@code /realms/{realm}/jitsi}): its
+         * {@code prosody_accepted_issuers} and {@code prosody_accepted_audiences}, nothing else.
+         */
+        @SuppressWarnings("unchecked")
+        static Settings fromDiscovery(KeycloakServer server, boolean requireRoomClaim) {
+            HttpResponse<String> discovery = Http.send(HttpClient.newHttpClient(),
+                    HttpRequest.newBuilder(URI.create(server.realmUrl() + "/jitsi")).build());
+            if (discovery.statusCode() != 200) {
+                throw new AssertionError("discovery -> " + discovery.statusCode() + " " + discovery.body());
+            }
+            Map<String, Object> doc = Json.object(discovery.body());
+            return new Settings(Set.copyOf((List<String>) doc.get("prosody_accepted_issuers")),
+                    Set.copyOf((List<String>) doc.get("prosody_accepted_audiences")), requireRoomClaim, "RS256");
         }
     }
 
@@ -66,14 +85,17 @@ final class ProsodyRules {
         return new ProsodyRules(settings, rsa, null);
     }
 
-    /** Prosody as Jitsi's guide configures it for {@code server}: keys fetched from the realm's /certs now. */
+    /**
+     * Prosody as Jitsi's guide configures it for {@code server} (no room claim required), with the
+     * issuers and audiences the realm's discovery gives; keys fetched from the realm's /certs now.
+     */
     static ProsodyRules guide(KeycloakServer server) {
-        return withKeys(Settings.guide(server.issuer()), fetchJwks(server.oidcUrl() + "/certs"));
+        return withKeys(Settings.fromDiscovery(server, false), fetchJwks(server.oidcUrl() + "/certs"));
     }
 
-    /** Prosody for {@code server}'s room tokens, keys fetched from the realm's /certs now. */
+    /** Prosody for {@code server}'s room tokens (a room claim required), as discovery says; keys from /certs now. */
     static ProsodyRules roomTokens(KeycloakServer server) {
-        return withKeys(Settings.roomTokens(server.issuer()), fetchJwks(server.oidcUrl() + "/certs"));
+        return withKeys(Settings.fromDiscovery(server, true), fetchJwks(server.oidcUrl() + "/certs"));
     }
 
     static ProsodyRules withSecret(Settings settings, byte[] secret) {

@@ -39,7 +39,7 @@ class ProsodyRulesTest {
     }
 
     private static JWTClaimsSet.Builder good() {
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience("account").subject("user-1")
+        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(ProsodyRules.Settings.JITSI_AUDIENCE).subject("user-1")
                 .expirationTime(Date.from(Instant.now().plusSeconds(300)))
                 .claim("context", Map.of("user", Map.of("name", "Ada", "moderator", true)));
     }
@@ -57,13 +57,13 @@ class ProsodyRulesTest {
     @Test
     void acceptsAGoodToken() throws Exception {
         Map<String, Object> claims = rules.verify(sign(b -> b));
-        assertThat(claims).containsEntry("aud", "account");
+        assertThat(claims).containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE);
         assertThat(ProsodyRules.isOwner(claims)).isTrue();
     }
 
     @Test
     void refusesWhatProsodyRefuses() throws Exception {
-        assertRejected(sign(b -> b.audience(List.of("account", "jitsi"))), "aud");
+        assertRejected(sign(b -> b.audience(List.of(ProsodyRules.Settings.JITSI_AUDIENCE, "account"))), "aud");
         assertRejected(sign(b -> b.audience("jitsi")), "aud");
         assertRejected(sign(b -> b.audience((String) null)), "aud");
         assertRejected(sign(b -> b.issuer("https://evil/realms/jitsi-realm")), "iss");
@@ -89,7 +89,7 @@ class ProsodyRulesTest {
     @Test
     void checksHs256WithTheSharedSecret() throws Exception {
         byte[] secret = "0123456789abcdef0123456789abcdef".getBytes();
-        ProsodyRules hmac = ProsodyRules.withSecret(new ProsodyRules.Settings(Set.of(ISSUER), Set.of("account"), false, "HS256"), secret);
+        ProsodyRules hmac = ProsodyRules.withSecret(new ProsodyRules.Settings(Set.of(ISSUER), Set.of(ProsodyRules.Settings.JITSI_AUDIENCE), false, "HS256"), secret);
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), good().build());
         jwt.sign(new MACSigner(secret));
         assertThat(hmac.verify(jwt.serialize())).containsEntry("sub", "user-1");
