@@ -36,14 +36,7 @@ public record InviteRequest(RoomRequest room, int validSeconds, Integer maxUses,
         if (value == null || value.isEmpty()) {
             return absent;
         }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw new Refusal(Refusal.BAD_REQUEST, "invalid_request", what + " must be a whole number from " + min + " to " + max + ".");
+        return WholeNumber.inRange(value, min, max).orElseThrow(() -> new Refusal(Refusal.BAD_REQUEST, "invalid_request",
+                what + " must be a whole number from " + min + " to " + max + "."));
     }
 }

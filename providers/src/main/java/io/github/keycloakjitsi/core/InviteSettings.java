@@ -15,8 +15,10 @@ import static io.github.keycloakjitsi.core.SettingsReader.quote;
  * @param maxValiditySeconds   the longest an invitation may stay valid
  * @param guestFeatures        the Jitsi features a guest gets (none by default)
  * @param joinsPerMinute       how often one invitation may be used per minute (against a shared link being hammered)
+ * @param maxLivePerHost       how many live invitations one host may have at once
  */
-public record InviteSettings(boolean enabled, int maxValiditySeconds, Set<JitsiFeature> guestFeatures, int joinsPerMinute) {
+public record InviteSettings(boolean enabled, int maxValiditySeconds, Set<JitsiFeature> guestFeatures, int joinsPerMinute,
+                             int maxLivePerHost) {
 
     public static final int MIN_VALIDITY = 300;
     public static final int MAX_VALIDITY = 30 * 24 * 3600;
@@ -36,7 +38,13 @@ public record InviteSettings(boolean enabled, int maxValiditySeconds, Set<JitsiF
                     Setting.Type.STRING, "How often one invitation may be used per minute (1 to 10000), across every node. Default: 20.")
             .withDefault("20");
 
-    static final List<Setting> SETTINGS = List.of(ENABLED, LONGEST_VALIDITY, GUEST_FEATURES, JOINS_PER_MINUTE);
+    public static final int MAX_LIVE_LIMIT = 1000;
+    public static final Setting MAX_LIVE_PER_HOST = Setting.of("jitsi.invites.max-live-per-host", "Invitations: live per host",
+                    Setting.Type.STRING, "How many live invitations (not ended, revoked or used up) one host may have at once (1 to "
+                            + MAX_LIVE_LIMIT + "); past it, a new one is refused until one ends or is revoked. Default: 50.")
+            .withDefault("50");
+
+    static final List<Setting> SETTINGS = List.of(ENABLED, LONGEST_VALIDITY, GUEST_FEATURES, JOINS_PER_MINUTE, MAX_LIVE_PER_HOST);
 
     public InviteSettings {
         guestFeatures = Collections.unmodifiableSet(guestFeatures);
@@ -49,20 +57,14 @@ public record InviteSettings(boolean enabled, int maxValiditySeconds, Set<JitsiF
                     + " names an unknown Jitsi feature \"" + name + "\"; known features: " + String.join(", ", featureKeys) + "."));
         }
         return new InviteSettings(reader.bool(ENABLED), number(reader, LONGEST_VALIDITY, MIN_VALIDITY, MAX_VALIDITY), features,
-                number(reader, JOINS_PER_MINUTE, 1, 10000));
+                number(reader, JOINS_PER_MINUTE, 1, 10000), number(reader, MAX_LIVE_PER_HOST, 1, MAX_LIVE_LIMIT));
     }
 
     private static int number(SettingsReader reader, Setting setting, int min, int max) {
         String value = reader.raw(setting);
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        reader.problem(quote(setting) + " must be a number from " + min + " to " + max + ", not \"" + value + "\".");
-        return Integer.parseInt(setting.defaultValue());
+        return WholeNumber.inRange(value == null ? null : value.strip(), min, max).orElseGet(() -> {
+            reader.problem(quote(setting) + " must be a number from " + min + " to " + max + ", not \"" + value + "\".");
+            return Integer.parseInt(setting.defaultValue());
+        });
     }
 }

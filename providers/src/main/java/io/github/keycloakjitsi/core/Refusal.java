@@ -11,6 +11,7 @@ public class Refusal extends Exception {
     public static final int UNAUTHORIZED = 401;
     public static final int FORBIDDEN = 403;
     public static final int NOT_FOUND = 404;
+    public static final int CONFLICT = 409;
     public static final int GONE = 410;
     public static final int UNSUPPORTED_MEDIA_TYPE = 415;
     public static final int TOO_MANY_REQUESTS = 429;

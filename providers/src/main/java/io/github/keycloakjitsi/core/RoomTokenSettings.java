@@ -70,9 +70,11 @@ public record RoomTokenSettings(
             "Jitsi tenants (the first path segment, https://meet.example.com/<tenant>/<room>) room tokens may be asked for; "
                     + "a token for a tenant carries it as sub. Empty: no tenants, a request naming one is refused.");
     public static final Setting LIFETIME = Setting.of("jitsi.token.lifetime", "Token endpoint: lifetime", Setting.Type.STRING,
-            "Seconds a room token is valid (" + MIN_LIFETIME + " to " + MAX_LIFETIME + "), never past the user's SSO session "
-                    + "(its idle and maximum times).")
-            .withDefault("3600");
+            "Seconds a room or guest token is valid (" + MIN_LIFETIME + " to " + MAX_LIFETIME + "), never past the user's SSO "
+                    + "session (its idle and maximum times) or the invitation. Prosody checks a token when a participant connects, "
+                    + "never later, and the join uses it at once: a short life keeps a disabled or demoted host's last token "
+                    + "from opening rooms for long. Default: 120.")
+            .withDefault("120");
     public static final Setting ALGORITHM = Setting.of("jitsi.token.algorithm", "Token endpoint: algorithm", Setting.Type.LIST,
             "RS256: signed with the realm's key, checked by Prosody through /certs (cache_keys_url) or the key server "
                     + "(asap_key_server). HS256: signed with the shared secret below (Prosody's app_secret, docker-jitsi-meet's JWT_APP_SECRET).")
@@ -195,17 +197,11 @@ public record RoomTokenSettings(
 
     private static int lifetime(SettingsReader reader) {
         String value = reader.raw(LIFETIME);
-        try {
-            int seconds = Integer.parseInt(value.strip());
-            if (seconds >= MIN_LIFETIME && seconds <= MAX_LIFETIME) {
-                return seconds;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        reader.problem(quote(LIFETIME) + " must be a number of seconds from " + MIN_LIFETIME + " to " + MAX_LIFETIME
-                + ", not \"" + value + "\".");
-        return Integer.parseInt(LIFETIME.defaultValue());
+        return WholeNumber.inRange(value == null ? null : value.strip(), MIN_LIFETIME, MAX_LIFETIME).orElseGet(() -> {
+            reader.problem(quote(LIFETIME) + " must be a number of seconds from " + MIN_LIFETIME + " to " + MAX_LIFETIME
+                    + ", not \"" + value + "\".");
+            return Integer.parseInt(LIFETIME.defaultValue());
+        });
     }
 
     private static Algorithm algorithm(SettingsReader reader) {

@@ -8,6 +8,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.PostMigrationEvent;
 
 import java.util.List;
 
@@ -45,14 +46,27 @@ public class InviteEntityProviderFactory implements JpaEntityProviderFactory {
         };
     }
 
+    /** Server options: {@code --spi-jpa-entity-provider--jitsi-invites--cleanup-interval} (seconds, default an hour). */
+    static final String CLEANUP_INTERVAL = "cleanup-interval";
+    /** {@code --spi-jpa-entity-provider--jitsi-invites--keep-ended} (seconds an ended invitation stays listed, default 30 days). */
+    static final String KEEP_ENDED = "keep-ended";
+
+    private long cleanupIntervalSeconds = 3600;
+    private long keepEndedSeconds = InviteStore.KEEP_ENDED_SECONDS;
+
     @Override
     public void init(Config.Scope config) {
+        cleanupIntervalSeconds = Math.max(1, config.getLong(CLEANUP_INTERVAL, cleanupIntervalSeconds));
+        keepEndedSeconds = Math.max(0, config.getLong(KEEP_ENDED, keepEndedSeconds));
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
-            if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            if (event instanceof PostMigrationEvent) {
+                // The database is migrated, the invitation table exists: from now on, ended invitations go on a timer.
+                InviteCleanup.schedule(factory, cleanupIntervalSeconds, keepEndedSeconds);
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 entityManager(removed.getKeycloakSession()).createQuery("delete from InviteEntity i where i.realmId = :realm")
                         .setParameter("realm", removed.getRealm().getId()).executeUpdate();
             } else if (event instanceof UserModel.UserRemovedEvent removed) {

@@ -1,13 +1,16 @@
 package io.github.keycloakjitsi.invites;
 
 import io.github.keycloakjitsi.core.InviteRequest;
+import io.github.keycloakjitsi.core.Page;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityNotFoundException;
+import jakarta.persistence.LockModeType;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.jpa.entities.UserEntity;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.nio.charset.StandardCharsets;
@@ -31,8 +34,10 @@ public final class InviteStore {
     /** Keys are 32 random letters and digits (190 bits); anything else opens no invitation and is not looked up. */
     private static final int KEY_LENGTH = 32;
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9]{" + KEY_LENGTH + "}");
-    /** Expired or revoked invitations are deleted this long after, to keep the table small. */
-    private static final long KEEP_ENDED_SECONDS = 30L * 24 * 3600;
+    /** Expired or revoked invitations are deleted this long after (by {@link InviteCleanup}), to keep the table small. */
+    public static final long KEEP_ENDED_SECONDS = 30L * 24 * 3600;
+    /** "Live" in JPQL, the one rule of {@link #isLive}: not revoked, not expired, uses left. */
+    private static final String LIVE = " i.revokedAt is null and i.expiresAt > :now and (i.maxUses is null or i.uses < i.maxUses)";
 
     /** A new invitation: its public id and the key of its link, which is shown once and never stored. */
     public record Created(InviteEntity invite, String key) {
@@ -40,6 +45,13 @@ public final class InviteStore {
 
     /** Why a use was refused. */
     public enum Refused { UNKNOWN, ENDED, USED_UP, TOO_MANY_JOINS }
+
+    /** The host has as many live invitations as the admin allows. */
+    public static final class TooManyLive extends Exception {
+        public TooManyLive() {
+            super(null, null, false, false);
+        }
+    }
 
     private final EntityManager em;
     private final RealmModel realm;
@@ -49,10 +61,20 @@ public final class InviteStore {
         this.realm = realm;
     }
 
-    public Created create(String userId, InviteRequest request) {
+    /**
+     * A new invitation of the host, unless they already have {@code maxLive} live ones. The host's
+     * user row is locked for the count, so parallel requests of one host (on any node) are counted
+     * one after the other and never get past the limit together.
+     */
+    public Created create(String userId, InviteRequest request, int maxLive) throws TooManyLive {
         long now = Time.currentTime();
-        em.createQuery("delete from InviteEntity i where i.realmId = :realm and (i.expiresAt < :old or i.revokedAt < :old)")
-                .setParameter("realm", realm.getId()).setParameter("old", now - KEEP_ENDED_SECONDS).executeUpdate();
+        em.find(UserEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        long live = em.createQuery("select count(i) from InviteEntity i where i.realmId = :realm and i.createdBy = :user and" + LIVE,
+                        Long.class)
+                .setParameter("realm", realm.getId()).setParameter("user", userId).setParameter("now", now).getSingleResult();
+        if (live >= maxLive) {
+            throw new TooManyLive();
+        }
         String key = SecretGenerator.getInstance().randomString(KEY_LENGTH);
         InviteEntity invite = new InviteEntity();
         invite.setId(KeycloakModelUtils.generateId());
@@ -127,25 +149,34 @@ public final class InviteStore {
         return Optional.empty();
     }
 
-    /** Whether the invitation can still be used at all (what the admin's list says). */
+    /** Whether the invitation can still be used at all (what the admin's list says): {@link #LIVE}. */
     public static boolean isLive(InviteEntity invite) {
         return invite.getRevokedAt() == null && invite.getExpiresAt() > Time.currentTime()
                 && (invite.getMaxUses() == null || invite.getUses() < invite.getMaxUses());
     }
 
-    /** A user's live invitations, oldest first. */
-    public List<InviteEntity> liveOf(String userId) {
-        return em.createQuery("select i from InviteEntity i where i.realmId = :realm and i.createdBy = :user"
-                        + " and i.revokedAt is null and i.expiresAt > :now and (i.maxUses is null or i.uses < i.maxUses)"
-                        + " order by i.createdAt", InviteEntity.class)
+    /** A page of a user's live invitations, oldest first. */
+    public List<InviteEntity> liveOf(String userId, Page page) {
+        return em.createQuery("select i from InviteEntity i where i.realmId = :realm and i.createdBy = :user and" + LIVE
+                        + " order by i.createdAt, i.id", InviteEntity.class)
                 .setParameter("realm", realm.getId()).setParameter("user", userId).setParameter("now", (long) Time.currentTime())
-                .getResultList();
+                .setFirstResult(page.first()).setMaxResults(page.max()).getResultList();
     }
 
-    /** Every invitation of the realm not yet deleted, newest first (the admin's view). */
-    public List<InviteEntity> all(int first, int max) {
-        return em.createQuery("select i from InviteEntity i where i.realmId = :realm order by i.createdAt desc", InviteEntity.class)
-                .setParameter("realm", realm.getId()).setFirstResult(first).setMaxResults(max).getResultList();
+    /**
+     * Deletes the invitations of every realm that ended (expired or revoked) before {@code before},
+     * epoch seconds; how many. Run by {@link InviteCleanup}, on any node: a second run deletes nothing more.
+     */
+    public static int deleteEndedBefore(KeycloakSession session, long before) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createQuery("delete from InviteEntity i where i.expiresAt < :before or i.revokedAt < :before")
+                .setParameter("before", before).executeUpdate();
+    }
+
+    /** A page of every invitation of the realm not yet deleted, newest first (the admin's view). */
+    public List<InviteEntity> all(Page page) {
+        return em.createQuery("select i from InviteEntity i where i.realmId = :realm order by i.createdAt desc, i.id", InviteEntity.class)
+                .setParameter("realm", realm.getId()).setFirstResult(page.first()).setMaxResults(page.max()).getResultList();
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.github.keycloakjitsi.invites;
 
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -10,7 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.github.keycloakjitsi.core.Page;
+import io.github.keycloakjitsi.core.Refusal;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.services.ErrorResponse;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -27,7 +29,6 @@ import java.util.Map;
 public class InvitesAdminResource {
 
     public static final String RESOURCE_TYPE = "JITSI_INVITE";
-    private static final int MAX_PAGE = 1000;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -41,14 +42,19 @@ public class InvitesAdminResource {
         this.adminEvent = adminEvent.resource(RESOURCE_TYPE);
     }
 
-    /** Newest first, live or not, until they are deleted 30 days after their end. */
+    /** A page ({@code first}, {@code max} up to {@value Page#MAX}), newest first, live or not, until they are deleted 30 days after their end. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public List<Map<String, Object>> list(@QueryParam("first") @DefaultValue("0") int first,
-                                          @QueryParam("max") @DefaultValue("100") int max) {
+    public Response list(@QueryParam("first") String first, @QueryParam("max") String max) {
         auth.realm().requireViewRealm();
-        return new InviteStore(session, realm).all(Math.max(first, 0), Math.min(Math.max(max, 1), MAX_PAGE)).stream()
-                .map(InviteStore::adminView).toList();
+        Page page;
+        try {
+            page = Page.parse(first, max);
+        } catch (Refusal refusal) {
+            return ErrorResponse.error(refusal.getMessage(), Response.Status.BAD_REQUEST).getResponse();
+        }
+        List<Map<String, Object>> invites = new InviteStore(session, realm).all(page).stream().map(InviteStore::adminView).toList();
+        return Response.ok(invites).build();
     }
 
     @DELETE

@@ -2,6 +2,7 @@ package io.github.keycloakjitsi.resource;
 
 import io.github.keycloakjitsi.core.InviteRequest;
 import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.core.Page;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.invites.InviteEntity;
 import io.github.keycloakjitsi.invites.InviteStore;
@@ -28,7 +29,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code POST} room, tenant, valid_for, max_uses, name: a new invitation and its link, shown
  *       this once (only a hash of the link's key is kept);</li>
- *   <li>{@code GET} the caller's live invitations;</li>
+ *   <li>{@code GET} a page of the caller's live invitations ({@code first}, {@code max});</li>
  *   <li>{@code DELETE /{id}} revokes one of the caller's, at once on every node (again: the same 204).</li>
  * </ul>
  */
@@ -65,7 +66,14 @@ public class InvitesResource {
             InviteRequest request = InviteRequest.parse(room, tenant, Params.single(form, "valid_for"),
                     Params.single(form, "max_uses"), Params.single(form, "name"), settings);
             caller.mayHost(settings, auth.user());
-            InviteStore.Created created = store().create(auth.user().getId(), request);
+            int maxLive = settings.invites().maxLivePerHost();
+            InviteStore.Created created;
+            try {
+                created = store().create(auth.user().getId(), request, maxLive);
+            } catch (InviteStore.TooManyLive e) {
+                throw new Refusal(Refusal.CONFLICT, "too_many_invites", "You have " + maxLive + " live invitations, the most this "
+                        + "realm allows: revoke one (DELETE /jitsi/invites/{id}) or wait until one ends.", "live invitations at the limit");
+            }
             events.invite(created.invite().getId(), "create").room(request.room().room(), request.room().tenant()).succeeded();
 
             Map<String, Object> body = InviteStore.view(created.invite());
@@ -74,11 +82,14 @@ public class InvitesResource {
         });
     }
 
+    /** A page of the caller's live invitations, oldest first: {@code ?first=0&max=100} as in Keycloak's admin API. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list() {
         return answer(null, "GET", (settings, auth) -> {
-            List<Map<String, Object>> live = store().liveOf(auth.user().getId()).stream().map(InviteStore::view).toList();
+            MultivaluedMap<String, String> query = caller.query();
+            Page page = Page.parse(Params.single(query, "first"), Params.single(query, "max"));
+            List<Map<String, Object>> live = store().liveOf(auth.user().getId(), page).stream().map(InviteStore::view).toList();
             return JitsiResponses.json(Response.Status.OK, live);
         });
     }

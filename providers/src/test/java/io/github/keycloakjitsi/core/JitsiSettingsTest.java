@@ -143,7 +143,7 @@ class JitsiSettingsTest {
     void theTokenEndpointIsOffUntilAJitsiUrlIsSet() throws Exception {
         RoomTokenSettings off = JitsiSettings.defaults().roomTokens();
         assertThat(off.enabled()).isFalse();
-        assertThat(off.lifetimeSeconds()).isEqualTo(3600);
+        assertThat(off.lifetimeSeconds()).as("used at once, checked once").isEqualTo(120);
         assertThat(off.algorithm()).isEqualTo(RoomTokenSettings.Algorithm.RS256);
         assertThat(off.wildcardAllowed()).isFalse();
         assertThat(off.clients()).as("only the Jitsi web client by default").containsExactly("jitsi");
@@ -272,6 +272,7 @@ class JitsiSettingsTest {
         assertThat(off.maxValiditySeconds()).isEqualTo(7 * 24 * 3600);
         assertThat(off.guestFeatures()).isEmpty();
         assertThat(off.joinsPerMinute()).isEqualTo(20);
+        assertThat(off.maxLivePerHost()).isEqualTo(50);
 
         InviteSettings on = JitsiSettings.parse(config(InviteSettings.ENABLED, "true", InviteSettings.LONGEST_VALIDITY, "3600",
                 InviteSettings.GUEST_FEATURES, "screen-sharing", InviteSettings.JOINS_PER_MINUTE, "5")).invites();
@@ -289,6 +290,9 @@ class JitsiSettingsTest {
             jitsi.invites.max-validity     | week       | from 300 to 2592000
             jitsi.invites.guest-features   | teleport   | unknown Jitsi feature "teleport"
             jitsi.invites.joins-per-minute | 0          | from 1 to 10000
+            jitsi.invites.max-live-per-host | 0         | from 1 to 1000
+            jitsi.invites.max-live-per-host | 1001      | from 1 to 1000
+            jitsi.invites.max-live-per-host | many      | from 1 to 1000
             """)
     void refusesWrongInvitationValues(String key, String value, String message) {
         assertThatThrownBy(() -> JitsiSettings.parse(Map.of(key, value)))

@@ -33,7 +33,7 @@ class RoomTokenClaimsTest {
         assertThat(claims.room()).isEqualTo("daily");
         assertThat(claims.issuedAt()).isEqualTo(1000);
         assertThat(claims.notBefore()).isLessThanOrEqualTo(1000);
-        assertThat(claims.expiresAt()).isEqualTo(1000 + 3600);
+        assertThat(claims.expiresAt()).isEqualTo(1000 + 120);
         assertThat(claims.moderator()).isTrue();
         assertThat(claims.context()).isEqualTo(context.claim());
     }
@@ -69,8 +69,8 @@ class RoomTokenClaimsTest {
     void neverOutlivesTheSsoSession() throws Exception {
         JitsiSettings s = settings();
         RoomTokenClaims claims = RoomTokenClaims.of(s, JitsiContext.of(s, new FakeUser()),
-                RoomRequest.parse("r", null, s.roomTokens()), REALM_ISSUER, 1000, 1500);
-        assertThat(claims.expiresAt()).isEqualTo(1500);
-        assertThat(claims.lifetimeSeconds()).isEqualTo(500);
+                RoomRequest.parse("r", null, s.roomTokens()), REALM_ISSUER, 1000, 1050);
+        assertThat(claims.expiresAt()).isEqualTo(1050);
+        assertThat(claims.lifetimeSeconds()).isEqualTo(50);
     }
 }

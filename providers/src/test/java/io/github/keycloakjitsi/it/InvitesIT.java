@@ -96,7 +96,8 @@ class InvitesIT {
         HttpResponse<String> page = guest.get(url);
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         Document form = Jsoup.parse(page.body());
-        assertThat(form.selectFirst("#jitsi-invite-room").text()).isEqualTo(message("en", "jitsiInviteText").replace("{0}", "café team"));
+        assertThat(form.selectFirst("#jitsi-invite-room").text()).isEqualTo(message("en", "jitsiInviteText") + " café team");
+        assertThat(form.selectFirst("#jitsi-invite-room-name").text()).isEqualTo("café team");
         assertThat(form.selectFirst("#jitsi-invite-form").attr("action")).isEqualTo(url);
         assertThat(form.select("link[href*=jitsi.css]")).as("themed like the login page").isNotEmpty();
         assertThat(guest.cookieHeader(server.baseUrl())).as("the page starts no session").isEmpty();
@@ -104,7 +105,7 @@ class InvitesIT {
         String token = guestToken(guest.post(url, Map.of("name", " Dora Guest ")), MEETING_BASE + "caf%c3%a9%20team");
 
         Map<String, Object> claims = ProsodyRules.roomTokens(server).verify(token);
-        assertThat(claims).containsEntry("room", "caf%c3%a9%20team").containsEntry("aud", "jitsi").containsEntry("typ", "jitsi-room");
+        assertThat(claims).containsEntry("room", "caf%c3%a9%20team").containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE).containsEntry("typ", "jitsi-room");
         assertThat(ProsodyRules.isOwner(claims)).isFalse();
         Map<String, Object> user = contextUser(claims);
         assertThat(user).containsEntry("name", "Dora Guest").containsEntry("moderator", false).containsEntry("affiliation", "member");
@@ -143,6 +144,26 @@ class InvitesIT {
         assertNoEntry(guest.get(url), 410, "jitsiInvite_invite_used_up");
         assertNoEntry(new JitsiWebClient(server).post(url, Map.of("name", "Again")), 410, "jitsiInvite_invite_used_up");
         assertThat(eventsOf((String) invite.get("id"), "TOKEN_EXCHANGE_ERROR")).anySatisfy(e -> assertThat(e.getError()).isEqualTo("invite_used_up"));
+    }
+
+    @Test
+    void namesAreTextNeverThemeMessagesOrTemplates() throws Exception {
+        AdminApi.TestUser host = admin.newUser("namer");
+        String accessToken = hostToken(server, host);
+        for (String name : List.of("${jitsiHostRequiredTitle}", "{0} <b>bold</b> ''quoted''", "#{1+1} ${1+1} <#if true>x</#if>")) {
+            String url = (String) invite(server, accessToken, Map.of("room", "Named", "name", name)).get("url");
+            JitsiWebClient guest = new JitsiWebClient(server);
+            HttpResponse<String> page = guest.get(url);
+            Document form = Jsoup.parse(page.body());
+            assertThat(form.selectFirst("#jitsi-invite-name").text()).as(page.body()).isEqualTo(name);
+            assertThat(form.select("#jitsi-invite-name b")).as("shown as text, not markup").isEmpty();
+            String token = guestToken(guest.post(url, Map.of()), MEETING_BASE + "named");
+            assertThat(contextUser(ProsodyRules.roomTokens(server).verify(token))).as("signed as typed").containsEntry("name", name);
+        }
+        String typed = "${jitsiInviteTitle}";
+        String url = (String) invite(server, accessToken, Map.of("room", "Named")).get("url");
+        String token = guestToken(new JitsiWebClient(server).post(url, Map.of("name", typed)), MEETING_BASE + "named");
+        assertThat(contextUser(ProsodyRules.roomTokens(server).verify(token))).containsEntry("name", typed);
     }
 
     @Test

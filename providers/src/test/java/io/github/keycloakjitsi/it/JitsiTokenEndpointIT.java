@@ -80,7 +80,7 @@ class JitsiTokenEndpointIT {
         Map<String, Object> claims = roomProsody(certs).verify(token);
         assertThat(SignedJWT.parse(token).getHeader().toJSONObject()).containsEntry("typ", "JWT").containsEntry("alg", "RS256");
         assertThat(certs.getKeyByKeyId(SignedJWT.parse(token).getHeader().getKeyID())).as("kid listed in /certs").isNotNull();
-        assertThat(claims).containsEntry("iss", server.realmUrl()).containsEntry("aud", "jitsi")
+        assertThat(claims).containsEntry("iss", server.realmUrl()).containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE)
                 .containsEntry("sub", JITSI_HOST).containsEntry("room", "caf%c3%a9").containsKeys("iat", "nbf", "exp", "jti");
         assertThat(claims).as("typed: no access token says so").containsEntry("typ", "jitsi-room")
                 .doesNotContainKeys("azp", "sid", "scope", "session_state");
@@ -180,7 +180,9 @@ class JitsiTokenEndpointIT {
         HttpResponse<String> response = new JitsiWebClient(server).get(server.realmUrl() + "/jitsi");
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Object> doc = Json.object(response.body());
-        assertThat(doc).containsEntry("issuer", server.realmUrl()).containsEntry("audience", "jitsi")
+        assertThat(doc).containsEntry("issuer", server.realmUrl()).containsEntry("audience", ProsodyRules.Settings.JITSI_AUDIENCE)
+                .containsEntry("prosody_accepted_audiences", List.of(ProsodyRules.Settings.JITSI_AUDIENCE))
+                .containsEntry("prosody_accepted_issuers", List.of(server.realmUrl()))
                 .containsEntry("jwks_uri", server.oidcUrl() + "/certs")
                 .containsEntry("asap_key_server", server.realmUrl() + "/jitsi/keys")
                 .containsEntry("token_endpoint", server.realmUrl() + "/jitsi/token")
@@ -188,10 +190,12 @@ class JitsiTokenEndpointIT {
                 .containsEntry("jitsi_url", "https://" + JITSI_HOST);
         assertThat((String) doc.get("prosody")).contains("asap_key_server = \"" + server.realmUrl() + "/jitsi/keys\"")
                 .contains("asap_accepted_issuers = { \"" + server.realmUrl() + "\" }")
-                .contains("asap_accepted_audiences = { \"account\", \"jitsi\" }")
+                .contains("asap_accepted_audiences = { \"" + ProsodyRules.Settings.JITSI_AUDIENCE + "\" }")
                 .contains("VirtualHost \"" + JITSI_HOST + "\"")
                 .contains("wait_for_host_disable_auto_owners = true");
-        assertThat((String) doc.get("docker_jitsi_meet")).contains("TOKEN_AUTH_URL=" + server.realmUrl() + "/jitsi/join?room={room}");
+        assertThat((String) doc.get("prosody")).doesNotContain("\"account\" }", "\"account\",");
+        assertThat((String) doc.get("docker_jitsi_meet")).contains("JWT_ACCEPTED_AUDIENCES=" + ProsodyRules.Settings.JITSI_AUDIENCE + "\n")
+                .contains("TOKEN_AUTH_URL=" + server.realmUrl() + "/jitsi/join?room={room}");
         assertThat(doc).containsEntry("token_type", "jitsi-room").containsEntry("tenants", List.of());
     }
 
