@@ -116,6 +116,55 @@ final class AdminApi {
         return user;
     }
 
+    /**
+     * A user who may not host, as in a realm where the admin took jitsi-host out of the default
+     * roles (README): no jitsi-host, but the account console's client roles everyone keeps.
+     */
+    TestUser newNonHostOfTheAccountConsole(String prefix) {
+        TestUser user = newNonHost(prefix);
+        String account = client("account").getId();
+        realm().users().get(user.id()).roles().clientLevel(account).add(List.of(
+                realm().clients().get(account).roles().get("view-profile").toRepresentation(),
+                realm().clients().get(account).roles().get("manage-account").toRepresentation()));
+        return user;
+    }
+
+    /** Gives a client one of the realm's client scopes as a default scope (e.g. roles: roles and Keycloak's audience in its tokens). */
+    void addDefaultScope(String clientId, String scopeName) {
+        String scope = realm().clientScopes().findAll().stream().filter(s -> s.getName().equals(scopeName))
+                .findFirst().orElseThrow().getId();
+        clientResource(clientId).addDefaultClientScope(scope);
+    }
+
+    void leaveGroup(String userId, String groupId) {
+        realm().users().get(userId).leaveGroup(groupId);
+    }
+
+    void removeComposite(String role, RoleRepresentation child) {
+        realm().roles().get(role).deleteComposites(List.of(child));
+    }
+
+    /** Signs the user out of every SSO session, as the admin console's "Sign out" does (offline sessions stay). */
+    void signOut(String userId) {
+        realm().users().get(userId).logout();
+    }
+
+    /**
+     * Runs {@code body} with Keycloak's offline_access client scope an optional scope of client
+     * jitsi again (as an admin may have left it), then takes it away.
+     */
+    void withOfflineAccessForJitsi(ThrowingRunnable body) throws Exception {
+        String scope = realm().clientScopes().findAll().stream().filter(s -> s.getName().equals("offline_access"))
+                .findFirst().orElseThrow().getId();
+        ClientResource jitsi = clientResource("jitsi");
+        jitsi.addOptionalClientScope(scope);
+        try {
+            body.run();
+        } finally {
+            jitsi.removeOptionalClientScope(scope);
+        }
+    }
+
     /** Takes the host role away from a user (who may still hold a token from before). */
     void removeHostRole(String userId) {
         realm().users().get(userId).roles().realmLevel().remove(List.of(realmRole(DEFAULT_ROLES)));
@@ -176,6 +225,10 @@ final class AdminApi {
 
     void makeComposite(String role, RoleRepresentation child) {
         realm().roles().get(role).addComposites(List.of(child));
+    }
+
+    void revokeRealmRole(String userId, String role) {
+        realm().users().get(userId).roles().realmLevel().remove(List.of(realmRole(role)));
     }
 
     void grantRealmRole(String userId, String role) {
@@ -402,6 +455,8 @@ final class AdminApi {
             client.setSecret(secret);
             client.setServiceAccountsEnabled(true);
             client.setStandardFlowEnabled(false);
+            // So that only the token itself decides: Keycloak 26.7 introspects only for a client in the token's aud.
+            client.setAttributes(Map.of("allow.token.introspection.without.audience.check", "true"));
             createClient(client);
         }
         HttpResponse<String> response = Http.send(http, Http.postForm(server.oidcUrl() + "/token/introspect",

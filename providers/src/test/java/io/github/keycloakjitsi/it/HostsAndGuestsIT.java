@@ -165,13 +165,15 @@ class HostsAndGuestsIT {
     }
 
     @Test
-    void withTheGateOffEveryoneSignsInAgain() throws Exception {
+    void withTheGateOffAndNoHostRoleEveryoneHostsAgain() throws Exception {
         AdminApi.TestUser guest = admin.newNonHost("ungated");
-        admin.withTheLoginGateOff(() -> {
+        Map<String, String> noHostRole = new java.util.HashMap<>();
+        noHostRole.put("jitsi.token.required-role", null);
+        admin.withTheLoginGateOff(() -> admin.withJitsiSettings(noHostRole, () -> {
             JitsiWebClient.Tokens tokens = new JitsiWebClient(server).login(guest.username(), guest.password());
             Map<String, Object> claims = ProsodyRules.guide(server).verify(tokens.accessToken());
             assertThat(contextUser(claims)).as("a plain member, as before the gate").containsEntry("affiliation", "member");
-        });
+        }));
         JitsiWebClient browser = new JitsiWebClient(server);
         assertGuestPage(browser.submitLogin(browser.get(authorizeUrl(browser, stateFor("back", "back"))), guest.username(), guest.password()),
                 MEETING_BASE + "back");
@@ -186,7 +188,7 @@ class HostsAndGuestsIT {
                 "Component \"lobby." + host + "\" \"muc\"", "\"muc_wait_for_host\"", "\"token_affiliation\"",
                 "wait_for_host_disable_auto_owners = true", "\"persistent_lobby\"", "allow_empty_token = false",
                 "asap_require_room_claim = false", "muc_mapper_domain_base = \"" + host + "\"",
-                "asap_accepted_issuers = { \"" + server.realmUrl() + "\" }", "asap_accepted_audiences = { \"account\", \"jitsi\" }",
+                "asap_accepted_issuers = { \"" + server.realmUrl() + "\" }", "asap_accepted_audiences = { \"jitsi-meet\" }",
                 "cache_keys_url = \"" + server.oidcUrl() + "/certs\"");
         assertThat((String) doc.get("config_js")).contains("config.hosts.anonymousdomain = 'guest." + host + "';",
                 "config.tokenAuthUrl = '" + server.oidcUrl() + "/auth?client_id=jitsi", "redirect_uri=https://" + host + "/static/sso.html");

@@ -38,8 +38,9 @@ class ImageStepsIT {
         ProjectFiles.Process.Result built = ProjectFiles.Process.run(home, build, Map.of("KC_DB", buildArgs.get("KC_DB")));
         assertThat(built.exitCode()).as(built.output()).isZero();
 
-        int http = KeycloakServer.freePort();
-        int management = KeycloakServer.freePort();
+        int[] ports = KeycloakServer.freePorts(2);
+        int http = ports[0];
+        int management = ports[1];
         List<String> start = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
         start.addAll(ProjectFiles.dockerfileCommand());
         ProcessBuilder process = new ProcessBuilder(start).directory(home.toFile()).redirectErrorStream(true)

@@ -338,7 +338,7 @@ class InvitesIT {
         String endpoint = server.baseUrl() + "/admin/realms/" + KeycloakServer.REALM + "/jitsi-invites";
         HttpClient http = HttpClient.newHttpClient();
 
-        HttpResponse<String> listed = Http.send(http, HttpRequest.newBuilder(URI.create(endpoint + "?max=1000"))
+        HttpResponse<String> listed = Http.send(http, HttpRequest.newBuilder(URI.create(endpoint + "?max=100"))
                 .header("Authorization", "Bearer " + adminToken).build());
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
         Map<String, Object> seen = Json.array(listed.body()).stream().filter(i -> invite.get("id").equals(i.get("id"))).findFirst().orElseThrow();
@@ -363,6 +363,92 @@ class InvitesIT {
         assertThat(adminEvents).anySatisfy(e -> {
             assertThat(e.getResourceType()).isEqualTo("JITSI_INVITE");
             assertThat(e.getResourcePath()).endsWith((String) invite.get("id"));
+        });
+    }
+
+    @Test
+    void aHostHasAtMostTheAdminsNumberOfLiveInvitationsEvenAskingInParallel() throws Exception {
+        AdminApi.TestUser host = admin.newUser("prolific");
+        String accessToken = hostToken(server, host);
+        admin.withJitsiSettings(Map.of("jitsi.invites.max-live-per-host", "5"), () -> {
+            List<HttpResponse<String>> answers;
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+                answers = pool.invokeAll(java.util.stream.IntStream.range(0, 8)
+                        .<java.util.concurrent.Callable<HttpResponse<String>>>mapToObj(i -> () ->
+                                new JitsiWebClient(server).createInvite(accessToken, Map.of("room", "Crowd " + i)))
+                        .toList()).stream().map(f -> {
+                            try {
+                                return f.get();
+                            } catch (Exception e) {
+                                throw new AssertionError(e);
+                            }
+                        }).toList();
+            }
+            assertThat(answers).filteredOn(a -> a.statusCode() == 201).hasSize(5);
+            assertThat(answers).filteredOn(a -> a.statusCode() != 201).hasSize(3).allSatisfy(a -> {
+                assertThat(a.statusCode()).as(a.body()).isEqualTo(409);
+                assertThat(Json.object(a.body())).containsEntry("error", "too_many_invites");
+                assertThat(a.body()).doesNotContain("/jitsi/invite/");
+            });
+            JitsiWebClient web = new JitsiWebClient(server);
+            List<Map<String, Object>> live = Json.array(web.invites(accessToken).body());
+            assertThat(live).hasSize(5);
+            assertThat(web.revokeInvite(accessToken, (String) live.get(0).get("id")).statusCode()).isEqualTo(204);
+            assertThat(web.createInvite(accessToken, Map.of("room", "One more")).statusCode()).as("a revoked one frees its place")
+                    .isEqualTo(201);
+            JitsiTokenRefusalsIT.assertRefused(web.createInvite(accessToken, Map.of("room", "Too many")), 409, "too_many_invites");
+        });
+    }
+
+    @Test
+    void theHostsListComesInPages() throws Exception {
+        AdminApi.TestUser host = admin.newUser("pager");
+        String accessToken = hostToken(server, host);
+        for (int i = 0; i < 5; i++) {
+            invite(server, accessToken, Map.of("room", "Page " + i));
+        }
+        JitsiWebClient web = new JitsiWebClient(server);
+        List<Map<String, Object>> all = Json.array(web.invites(accessToken).body());
+        assertThat(all).extracting(i -> i.get("room")).containsExactlyInAnyOrder("page%200", "page%201", "page%202", "page%203", "page%204");
+        assertThat(all).extracting(i -> ((Number) i.get("created_at")).longValue()).as("oldest first").isSorted();
+        assertThat(Json.array(web.get(server.realmUrl() + "/jitsi/invites?first=1&max=2", accessToken).body()))
+                .extracting(i -> i.get("id")).containsExactly(all.get(1).get("id"), all.get(2).get("id"));
+        assertThat(Json.array(web.get(server.realmUrl() + "/jitsi/invites?first=4&max=100", accessToken).body())).hasSize(1);
+        for (String query : List.of("max=101", "max=0", "first=-1", "max=x", "first=%EF%BC%95")) {
+            JitsiTokenRefusalsIT.assertRefused(web.get(server.realmUrl() + "/jitsi/invites?" + query, accessToken), 400, "invalid_request");
+        }
+    }
+
+    @Test
+    void ownersComeFromTheGroupTreeNeverFromAPathString() throws Exception {
+        admin.withHostsThatAreNotModerators(() -> {
+            AdminApi.TestUser mallory = admin.newUser("slashed");
+            // Keycloak takes a slash in a top-level group's name: its path reads /meetings/standup.
+            admin.joinGroup(mallory.id(), admin.createGroup("meetings/standup"));
+            JitsiWebClient web = new JitsiWebClient(server);
+            String malloryToken = hostToken(server, mallory);
+            Map<String, Object> standup = ProsodyRules.roomTokens(server).verify((String) Json.object(
+                    web.roomToken(malloryToken, Map.of("room", "standup")).body()).get("token"));
+            assertThat(ProsodyRules.isOwner(standup)).as("not below /meetings in the tree").isFalse();
+
+            AdminApi.TestUser carol = admin.newUser("tenantowner");
+            String tenant = "t" + java.util.UUID.randomUUID().toString().substring(0, 6);
+            String tenantGroup = admin.createSubgroup(admin.groupByPath("/meetings"), tenant);
+            admin.joinGroup(carol.id(), admin.createSubgroup(tenantGroup, "board"));
+            String carolToken = hostToken(server, carol);
+            admin.withJitsiSettings(Map.of("jitsi.token.tenants", tenant), () -> {
+                Map<String, Object> board = ProsodyRules.roomTokens(server).verify((String) Json.object(
+                        web.roomToken(carolToken, Map.of("room", "board", "tenant", tenant)).body()).get("token"));
+                assertThat(board).containsEntry("sub", tenant).containsEntry("room", "board");
+                assertThat(ProsodyRules.isOwner(board)).isTrue();
+                Map<String, Object> mainAcme = ProsodyRules.roomTokens(server).verify((String) Json.object(
+                        web.roomToken(carolToken, Map.of("room", tenant)).body()).get("token"));
+                assertThat(ProsodyRules.isOwner(mainAcme)).as("the main domain's room of the tenant's name is not the tenant's group")
+                        .isFalse();
+                Map<String, Object> mainBoard = ProsodyRules.roomTokens(server).verify((String) Json.object(
+                        web.roomToken(carolToken, Map.of("room", "board")).body()).get("token"));
+                assertThat(ProsodyRules.isOwner(mainBoard)).isFalse();
+            });
         });
     }
 

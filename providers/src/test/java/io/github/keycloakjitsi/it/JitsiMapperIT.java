@@ -195,6 +195,7 @@ class JitsiMapperIT {
     void audStaysOneStringForAUserWithRolesOfSeveralClients() throws Exception {
         String clientId = unique("jitsi-fullscope");
         admin.createJitsiClientCopy(clientId, settings(), true);
+        admin.addDefaultScope(clientId, "roles");
         AdminApi.TestUser user = admin.newUser("multiclient");
         for (String app : List.of(unique("app-a"), unique("app-b"))) {
             admin.grantClientRole(user.id(), admin.createClientWithRole(app, "user"), "user");
@@ -211,6 +212,7 @@ class JitsiMapperIT {
     void aCopyThatIsNotAJitsiClientKeepsKeycloaksAudienceAndProsodyRefusesIt() {
         String clientId = unique("jitsi-notlisted");
         admin.createJitsiClientCopy(clientId, settings("jitsi.token.clients", "jitsi"), true);
+        admin.addDefaultScope(clientId, "roles");
         AdminApi.TestUser user = admin.newUser("notlisted");
         admin.grantClientRole(user.id(), admin.createClientWithRole(unique("app-c"), "user"), "user");
         String token = new JitsiWebClient(server, clientId).login(user.username(), user.password()).accessToken();
@@ -307,7 +309,7 @@ class JitsiMapperIT {
             jitsi.user.avatar.attribute | pic ture               | must not contain spaces
             jitsi.group.attribute       | dep\tartment           | must not contain spaces
             jitsi.token.secret          | literal-secret-0123456789-abcdefghijkl | never the secret itself
-            jitsi.token.clients         | ghost-client           | Client "ghost-client" in "Token endpoint: clients" does not exist
+            jitsi.token.clients         | ghost-client           | Client "ghost-client" in "Jitsi clients" does not exist
             jitsi.token.tenants         | ../evil                | "Token endpoint: tenants" entries
             jitsi.token.subject         | *                      | must be a domain name
             """)
@@ -328,7 +330,7 @@ class JitsiMapperIT {
             String body = response.readEntity(String.class);
             assertThat(response.getStatus()).as(body).isEqualTo(400);
             assertThat(Json.object(body).get("error_description").toString())
-                    .contains("\"Audience (aud)\" must not contain spaces or control characters: \"it's {0}\"");
+                    .contains("\"Jitsi audience (aud)\" must not contain spaces or control characters: \"it's {0}\"");
         }
     }
 

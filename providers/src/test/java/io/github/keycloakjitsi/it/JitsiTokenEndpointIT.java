@@ -124,7 +124,9 @@ class JitsiTokenEndpointIT {
     @Test
     void aRoomTokenIsNeverTakenForAnAccessToken() throws Exception {
         AdminApi.TestUser user = admin.newUser("typed");
-        String roomToken = (String) Json.object(requestToken(accessToken(user), Map.of("room", "typed")).body()).get("token");
+        String accessToken = accessToken(user);
+        assertThat(admin.introspect(accessToken)).as("the same introspection takes the access token it came from").containsEntry("active", true);
+        String roomToken = (String) Json.object(requestToken(accessToken, Map.of("room", "typed")).body()).get("token");
         assertThat(ProsodyRules.payload(roomToken)).containsEntry("typ", "jitsi-room");
 
         HttpResponse<String> userInfo = new JitsiWebClient(server).userInfo(roomToken);
@@ -193,7 +195,9 @@ class JitsiTokenEndpointIT {
                 .contains("asap_accepted_audiences = { \"" + ProsodyRules.Settings.JITSI_AUDIENCE + "\" }")
                 .contains("VirtualHost \"" + JITSI_HOST + "\"")
                 .contains("wait_for_host_disable_auto_owners = true");
-        assertThat((String) doc.get("prosody")).doesNotContain("\"account\" }", "\"account\",");
+        assertThat((String) doc.get("prosody")).as("only the Jitsi audience")
+                .containsPattern("(?m)^asap_accepted_audiences = \\{ \"" + ProsodyRules.Settings.JITSI_AUDIENCE + "\" }$")
+                .doesNotContainPattern("(?m)^asap_accepted_audiences.*account");
         assertThat((String) doc.get("docker_jitsi_meet")).contains("JWT_ACCEPTED_AUDIENCES=" + ProsodyRules.Settings.JITSI_AUDIENCE + "\n")
                 .contains("TOKEN_AUTH_URL=" + server.realmUrl() + "/jitsi/join?room={room}");
         assertThat(doc).containsEntry("token_type", "jitsi-room").containsEntry("tenants", List.of());

@@ -41,10 +41,15 @@ final class JitsiWebClient {
     private final HttpClient browser;
 
     private JitsiWebClient(KeycloakServer server, String clientId, BrowserCookies cookies) {
+        this(server, clientId, cookies, "https://" + server.jitsiHost() + "/static/sso.html");
+    }
+
+    private JitsiWebClient(KeycloakServer server, String clientId, BrowserCookies cookies, String redirectUri) {
         this.server = server;
         this.clientId = clientId;
-        this.origin = "https://" + server.jitsiHost();
-        this.redirectUri = origin + "/static/sso.html";
+        URI redirect = URI.create(redirectUri);
+        this.origin = redirect.getScheme() + "://" + redirect.getRawAuthority();
+        this.redirectUri = redirectUri;
         this.postLogoutUri = origin + "/static/logout.html";
         this.cookies = cookies;
         this.browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
@@ -52,6 +57,14 @@ final class JitsiWebClient {
 
     JitsiWebClient(KeycloakServer server, String clientId) {
         this(server, clientId, new BrowserCookies());
+    }
+
+    /**
+     * The same browser signing in to another client of the realm that returns to its own redirect
+     * URI, such as the account console ({@code <realm>/account/}).
+     */
+    JitsiWebClient onClient(String otherClientId, String otherRedirectUri) {
+        return new JitsiWebClient(server, otherClientId, cookies, otherRedirectUri);
     }
 
     /** The same browser (its cookies, its SSO session) signing in to another client of the realm. */
@@ -94,7 +107,12 @@ final class JitsiWebClient {
 
     /** config.tokenAuthUrl of Jitsi's guide, with {state} and {code_challenge} filled, plus the nonce of tokenAuthInline. */
     String authorizeUrl(String state, String codeChallenge, String nonce) {
-        return server.oidcUrl() + "/auth?client_id=" + clientId + "&response_type=code&scope=openid"
+        return authorizeUrl(state, codeChallenge, nonce, "openid");
+    }
+
+    /** The same, asking for other scopes (e.g. {@code openid offline_access}). */
+    String authorizeUrl(String state, String codeChallenge, String nonce, String scope) {
+        return server.oidcUrl() + "/auth?client_id=" + clientId + "&response_type=code&scope=" + Http.encode(scope)
                 + "&state=" + Http.encode(state)
                 + "&redirect_uri=" + redirectUri
                 + "&code_challenge=" + codeChallenge + "&code_challenge_method=S256"
@@ -103,11 +121,16 @@ final class JitsiWebClient {
 
     /** The whole login: every step is checked on the way, as sso.html would need it. */
     Tokens login(String username, String password) {
+        return login(username, password, "openid");
+    }
+
+    /** The whole login asking for {@code scope}. */
+    Tokens login(String username, String password, String scope) {
         String verifier = randomUrlSafe(48);
         String nonce = randomUrlSafe(16);
         String state = jitsiState("weeklymeeting");
 
-        HttpResponse<String> submitted = submitLogin(get(authorizeUrl(state, s256(verifier), nonce)), username, password);
+        HttpResponse<String> submitted = submitLogin(get(authorizeUrl(state, s256(verifier), nonce, scope)), username, password);
         assertThat(submitted.statusCode()).as("login answer: " + submitted.body()).isEqualTo(302);
 
         URI redirect = URI.create(submitted.headers().firstValue("Location").orElseThrow());
@@ -196,6 +219,11 @@ final class JitsiWebClient {
 
     HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)));
+    }
+
+    /** A GET with a bearer token from the Jitsi page's origin, as a web app asks. */
+    HttpResponse<String> get(String url, String accessToken) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + accessToken).header("Origin", origin));
     }
 
     /** A form posted like a browser posts it (application/x-www-form-urlencoded, UTF-8). */

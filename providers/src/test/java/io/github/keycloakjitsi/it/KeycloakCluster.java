@@ -103,7 +103,7 @@ final class KeycloakCluster {
     }
 
     private void addNode(String name) {
-        int[] p = {KeycloakServer.freePort(), KeycloakServer.freePort(), KeycloakServer.freePort(), KeycloakServer.freePort()};
+        int[] p = KeycloakServer.freePorts(4);
         ProcessBuilder start = node(home, name, postgres, DATABASE, p);
         starts.add(start);
         ports.add(p);

@@ -82,8 +82,9 @@ public final class KeycloakServer {
         if (fresh) {
             deleteRecursively(home);
         }
-        int http = freePort();
-        int management = freePort();
+        int[] ports = freePorts(2);
+        int http = ports[0];
+        int management = ports[1];
         Path log = root.resolve("providers/target/" + name + (fresh ? "" : "-restart") + ".log");
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("start-keycloak.sh").toString())
                 .directory(root.toFile())
@@ -289,12 +290,41 @@ public final class KeycloakServer {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Every port handed out in this JVM: none is handed out twice, though its server may not have bound it yet. */
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+    /**
+     * {@code count} distinct free loopback ports: all sockets are held open together while they are
+     * chosen (so the system cannot give the same port twice), and no port given out earlier in this
+     * JVM comes back, even if its server has not bound it yet.
+     */
+    static synchronized int[] freePorts(int count) {
+        List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; ) {
+                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(socket);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    ports[i++] = socket.getLocalPort();
+                }
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing a probe socket cannot fail in a way that matters here
+                }
+            }
         }
+    }
+
+    static int freePort() {
+        return freePorts(1)[0];
     }
 
     private static void sleep(long millis) {

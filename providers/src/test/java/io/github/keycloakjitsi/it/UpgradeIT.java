@@ -82,7 +82,7 @@ class UpgradeIT {
     }
 
     private static int[] ports() {
-        return new int[]{KeycloakServer.freePort(), KeycloakServer.freePort(), KeycloakServer.freePort(), KeycloakServer.freePort()};
+        return KeycloakServer.freePorts(4);
     }
 
     private static KeycloakServer start(Path home, String name, PostgresServer postgres, int[] ports) {

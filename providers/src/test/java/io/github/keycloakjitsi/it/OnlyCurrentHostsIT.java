@@ -1,0 +1,218 @@
+package io.github.keycloakjitsi.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Only a current host's token opens a meeting: every client of the realm and every grant, tried as
+ * an attacker would, judged by Prosody's rules with the issuers and audiences the realm's discovery
+ * gives ({@link ProsodyRules#guide}: the README's Prosody). A token of another client (the account
+ * console, admin-cli, a portal, jitsi-join), the ID token, a refresh or offline refresh after the
+ * host role is gone (directly, by group, by composite), a disabled user: nothing Prosody takes.
+ */
+class OnlyCurrentHostsIT {
+
+    private static KeycloakServer server;
+    private static AdminApi admin;
+    private static ProsodyRules prosody;
+
+    @BeforeAll
+    static void start() {
+        server = KeycloakServer.shared();
+        admin = new AdminApi(server);
+        prosody = ProsodyRules.guide(server);
+    }
+
+    private static void assertProsodyRefuses(String token, String rule) {
+        assertThatThrownBy(() -> prosody.verify(token)).as("Prosody takes " + ProsodyRules.payload(token))
+                .isInstanceOf(ProsodyRules.Rejected.class).hasMessageContaining(rule);
+    }
+
+    private static JitsiWebClient accountConsole() {
+        return new JitsiWebClient(server).onClient("account-console", server.realmUrl() + "/account/");
+    }
+
+    @Test
+    void prosodyAcceptsOnlyTheJitsiAudienceWhichNoClientHas() throws Exception {
+        assertThat(ProsodyRules.Settings.fromDiscovery(server, false).acceptedAudiences()).containsExactly("jitsi-meet");
+        assertThat(admin.realm().clients().findByClientId("jitsi-meet")).isEmpty();
+        AdminApi.TestUser host = admin.newUser("host");
+        assertThat(prosody.verify(new JitsiWebClient(server).login(host.username(), host.password()).accessToken()))
+                .containsEntry("aud", "jitsi-meet");
+    }
+
+    @Test
+    void theAccountConsolesTokensOpenNoMeetingForHostsOrOthers() throws Exception {
+        for (AdminApi.TestUser user : List.of(admin.newNonHostOfTheAccountConsole("console"), admin.newUser("consolehost"))) {
+            JitsiWebClient.Tokens tokens = accountConsole().login(user.username(), user.password());
+            assertThat(ProsodyRules.payload(tokens.accessToken())).as("Keycloak's own audience").containsEntry("aud", "account")
+                    .containsEntry("azp", "account-console");
+            assertProsodyRefuses(tokens.accessToken(), "aud");
+            assertProsodyRefuses(tokens.idToken(), "aud");
+            JitsiTokenRefusalsIT.assertRefused(JitsiTokenEndpointIT.requestToken(tokens.accessToken(), Map.of("room", "r")),
+                    403, "access_denied");
+        }
+    }
+
+    @Test
+    void tokensOfAdminCliAPortalAndTheJoinClientOpenNoMeeting() throws Exception {
+        AdminApi.TestUser host = admin.newUser("elsewhere");
+        assertProsodyRefuses(admin.passwordGrant("admin-cli", host), "aud");
+
+        // A public client of the realm with full scope: Keycloak's audience is the clients whose roles the user holds.
+        String portalId = "portal-" + UUID.randomUUID().toString().substring(0, 8);
+        ClientRepresentation portal = new ClientRepresentation();
+        portal.setClientId(portalId);
+        portal.setPublicClient(true);
+        portal.setDirectAccessGrantsEnabled(true);
+        portal.setFullScopeAllowed(true);
+        admin.createClient(portal);
+        String portalToken = admin.passwordGrant(portalId, host);
+        assertThat(ProsodyRules.payload(portalToken).get("aud").toString()).doesNotContain("jitsi-meet");
+        assertProsodyRefuses(portalToken, "aud");
+
+        // jitsi-join's codes are never exchanged by the bundle; exchanged by hand, they give nothing Jitsi takes.
+        JitsiWebClient join = new JitsiWebClient(server).onClient("jitsi-join", server.realmUrl() + "/jitsi/join/callback");
+        assertProsodyRefuses(join.login(host.username(), host.password()).accessToken(), "aud");
+    }
+
+    @Test
+    void theIdTokenOfClientJitsiOpensNoMeeting() throws Exception {
+        AdminApi.TestUser host = admin.newUser("idtoken");
+        JitsiWebClient.Tokens tokens = new JitsiWebClient(server).login(host.username(), host.password());
+        assertThat(prosody.verify(tokens.accessToken())).containsEntry("aud", "jitsi-meet");
+        assertThat(ProsodyRules.payload(tokens.idToken())).containsEntry("aud", "jitsi");
+        assertProsodyRefuses(tokens.idToken(), "aud");
+    }
+
+    @Test
+    void aRefreshAfterTheHostRoleIsGoneGivesNothingProsodyTakesAndTheRoleBackGivesItAgain() throws Exception {
+        AdminApi.TestUser host = admin.newUser("demoted");
+        JitsiWebClient jitsi = new JitsiWebClient(server);
+        JitsiWebClient.Tokens tokens = jitsi.login(host.username(), host.password());
+        assertThat(prosody.verify(tokens.accessToken())).containsEntry("aud", "jitsi-meet");
+
+        admin.removeHostRole(host.id());
+        JitsiWebClient.Tokens refreshed = jitsi.refresh(tokens.refreshToken());
+        assertProsodyRefuses(refreshed.accessToken(), "aud");
+        assertThat(ProsodyRules.isOwner(ProsodyRules.payload(refreshed.accessToken()))).as("not even moderator claims").isFalse();
+        JitsiTokenRefusalsIT.assertRefused(JitsiTokenEndpointIT.requestToken(refreshed.accessToken(), Map.of("room", "r")),
+                403, "access_denied");
+
+        admin.grantRealmRole(host.id(), AdminApi.DEFAULT_ROLES);
+        assertThat(prosody.verify(jitsi.refresh(refreshed.refreshToken()).accessToken())).as("Keycloak's answer now, both ways")
+                .containsEntry("aud", "jitsi-meet");
+    }
+
+    @Test
+    void theHostRoleLostThroughAGroupOrACompositeCountsAtTheNextRefresh() throws Exception {
+        AdminApi.TestUser member = admin.newNonHost("grouphost");
+        String group = admin.createGroup("hosts-" + UUID.randomUUID().toString().substring(0, 8));
+        admin.grantGroupRealmRole(group, "jitsi-host");
+        admin.joinGroup(member.id(), group);
+        JitsiWebClient jitsi = new JitsiWebClient(server);
+        JitsiWebClient.Tokens tokens = jitsi.login(member.username(), member.password());
+        assertThat(prosody.verify(tokens.accessToken())).containsEntry("aud", "jitsi-meet");
+        admin.leaveGroup(member.id(), group);
+        assertProsodyRefuses(jitsi.refresh(tokens.refreshToken()).accessToken(), "aud");
+
+        AdminApi.TestUser staff = admin.newNonHost("compositehost");
+        String staffRole = "staff-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createRealmRole(staffRole);
+        admin.makeComposite(staffRole, admin.realmRole("jitsi-host"));
+        admin.grantRealmRole(staff.id(), staffRole);
+        JitsiWebClient staffBrowser = new JitsiWebClient(server);
+        JitsiWebClient.Tokens staffTokens = staffBrowser.login(staff.username(), staff.password());
+        assertThat(prosody.verify(staffTokens.accessToken())).containsEntry("aud", "jitsi-meet");
+        admin.removeComposite(staffRole, admin.realmRole("jitsi-host"));
+        assertProsodyRefuses(staffBrowser.refresh(staffTokens.refreshToken()).accessToken(), "aud");
+    }
+
+    @Test
+    void clientJitsiIssuesNoOfflineTokens() throws Exception {
+        JitsiWebClient browser = new JitsiWebClient(server);
+        HttpResponse<String> answer = browser.get(browser.authorizeUrl(JitsiWebClient.jitsiState("r"),
+                JitsiWebClient.s256(JitsiWebClient.randomUrlSafe(48)), JitsiWebClient.randomUrlSafe(16), "openid offline_access"));
+        String location = answer.headers().firstValue("Location").orElse("");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        assertThat(location).startsWith(JitsiWebClient.REDIRECT_URI + "?");
+        assertThat(Http.query(URI.create(location))).as(location).containsEntry("error", "invalid_scope").doesNotContainKey("code");
+    }
+
+    @Test
+    void anOfflineTokenLeftFromBeforeRefreshesIntoNothingProsodyTakesOnceTheRoleIsGone() throws Exception {
+        // As in a realm whose default roles no longer hold jitsi-host: offline_access stays when jitsi-host goes.
+        AdminApi.TestUser host = admin.newNonHostOfTheAccountConsole("offlinehost");
+        admin.grantRealmRole(host.id(), "jitsi-host");
+        admin.grantRealmRole(host.id(), "offline_access");
+        admin.withOfflineAccessForJitsi(() -> {
+            JitsiWebClient jitsi = new JitsiWebClient(server);
+            JitsiWebClient.Tokens tokens = jitsi.login(host.username(), host.password(), "openid offline_access");
+            assertThat(ProsodyRules.payload(tokens.refreshToken())).containsEntry("typ", "Offline");
+            assertThat(prosody.verify(jitsi.refresh(tokens.refreshToken()).accessToken())).containsEntry("aud", "jitsi-meet");
+
+            admin.revokeRealmRole(host.id(), "jitsi-host");
+            admin.signOut(host.id());
+            JitsiWebClient.Tokens refreshed = new JitsiWebClient(server).refresh(tokens.refreshToken());
+            assertThat(refreshed.accessToken()).as("Keycloak still refreshes an offline token").isNotBlank();
+            assertProsodyRefuses(refreshed.accessToken(), "aud");
+        });
+    }
+
+    @Test
+    void aDisabledUsersLastTokenLivesTwoMinutesAndNothingNewComes() throws Exception {
+        AdminApi.TestUser host = admin.newUser("disabled");
+        JitsiWebClient jitsi = new JitsiWebClient(server);
+        JitsiWebClient.Tokens tokens = jitsi.login(host.username(), host.password());
+        Map<String, Object> claims = prosody.verify(tokens.accessToken());
+        assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
+                .as("client jitsi's access token lifespan").isEqualTo(120);
+        HttpResponse<String> room = JitsiTokenEndpointIT.requestToken(tokens.accessToken(), Map.of("room", "Last"));
+        Map<String, Object> roomToken = ProsodyRules.payload((String) Json.object(room.body()).get("token"));
+        assertThat(((Number) roomToken.get("exp")).longValue() - ((Number) roomToken.get("iat")).longValue())
+                .as("a room token lives as long").isEqualTo(120);
+
+        admin.disableUser(host.id());
+        assertThat(jitsi.refreshRaw(tokens.refreshToken()).statusCode()).isEqualTo(400);
+        JitsiTokenRefusalsIT.assertRefused(JitsiTokenEndpointIT.requestToken(tokens.accessToken(), Map.of("room", "r")),
+                401, "invalid_token");
+    }
+
+    @Test
+    void withTheLoginGateOffANonHostsCodeStillGivesNothingProsodyTakes() throws Exception {
+        AdminApi.TestUser guest = admin.newNonHost("ungated");
+        admin.withTheLoginGateOff(() -> {
+            JitsiWebClient.Tokens tokens = new JitsiWebClient(server).login(guest.username(), guest.password());
+            assertProsodyRefuses(tokens.accessToken(), "aud");
+        });
+    }
+
+    @Test
+    void noOtherClientMayCarryTheJitsiAudience() throws Exception {
+        // A client named like the Jitsi audience: the mapper leaves the audience out rather than share it.
+        ClientRepresentation lookalike = new ClientRepresentation();
+        lookalike.setClientId("jitsi-meet");
+        lookalike.setPublicClient(true);
+        String id = admin.createClient(lookalike);
+        try {
+            AdminApi.TestUser host = admin.newUser("lookalike");
+            assertProsodyRefuses(new JitsiWebClient(server).login(host.username(), host.password()).accessToken(), "aud");
+        } finally {
+            admin.realm().clients().get(id).remove();
+        }
+        AdminApi.TestUser host = admin.newUser("afterlookalike");
+        assertThat(prosody.verify(new JitsiWebClient(server).login(host.username(), host.password()).accessToken()))
+                .containsEntry("aud", "jitsi-meet");
+    }
+}
