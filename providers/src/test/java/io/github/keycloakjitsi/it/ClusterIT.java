@@ -217,6 +217,36 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Ended invitations go without anyone creating a new one: Keycloak's timer on the nodes (every
+     * 2 s in this cluster) deletes those ended more than 30 days ago, and only those.
+     */
+    @Test
+    @Order(7)
+    void invitationsEndedLongAgoAreDeletedByTheClustersTimerTask() throws Exception {
+        AdminApi.TestUser host = adminA.newUser("cleanuphost");
+        String accessToken = new JitsiWebClient(a).login(host.username(), host.password()).accessToken();
+        String old = (String) InvitesIT.invite(a, accessToken, Map.of("room", "Long Gone")).get("id");
+        String recent = (String) InvitesIT.invite(b, accessToken, Map.of("room", "Just Ended")).get("id");
+        String live = (String) InvitesIT.invite(b, accessToken, Map.of("room", "Still On")).get("id");
+        PostgresServer postgres = cluster.postgres();
+        postgres.psql(KeycloakCluster.DATABASE, "update jitsi_invite set expires_at = extract(epoch from now())::bigint - 31 * 24 * 3600"
+                + " where id = '" + old + "'");
+        postgres.psql(KeycloakCluster.DATABASE, "update jitsi_invite set revoked_at = extract(epoch from now())::bigint - 24 * 3600"
+                + " where id = '" + recent + "'");
+        java.util.function.Function<String, String> rows = id -> postgres.psql(KeycloakCluster.DATABASE,
+                "select count(*) from jitsi_invite where id = '" + id + "'");
+
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!rows.apply(old).equals("0") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(rows.apply(old)).as("deleted within 30 s").isEqualTo("0");
+        assertThat(rows.apply(recent)).as("ended a day ago: kept for the admin's list").isEqualTo("1");
+        assertThat(rows.apply(live)).isEqualTo("1");
+        assertThat(a.log() + b.log()).doesNotContain("Deleting ended Jitsi invitations failed");
+    }
+
     @Test
     @Order(8)
     void aMapperHandEditedInTheDatabaseAddsNoJitsiClaimsTheServerStartsAndSaysWhy() throws Exception {

@@ -93,6 +93,8 @@ final class KeycloakCluster {
         env.put("KC_CACHE_EMBEDDED_NETWORK_BIND_ADDRESS", "127.0.0.1");
         env.put("KC_CACHE_EMBEDDED_NETWORK_BIND_PORT", String.valueOf(ports[3]));
         env.put("KC_SPI_CACHE_EMBEDDED__DEFAULT__NODE_NAME", name);
+        // Ended invitations are deleted every 2 s here (an hour by default), so a test can watch it happen.
+        env.put("KC_SPI_JPA_ENTITY_PROVIDER__JITSI_INVITES__CLEANUP_INTERVAL", "2");
         // The stand-in for Jitsi's nginx connects from here (compose: the network's gateway).
         env.put("KC_PROXY_TRUSTED_ADDRESSES", "127.0.0.1");
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);
