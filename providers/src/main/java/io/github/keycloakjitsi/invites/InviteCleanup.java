@@ -39,8 +39,9 @@ final class InviteCleanup {
                         return deleted;
                     }));
         } catch (RuntimeException e) {
-            // The timer thread is Keycloak's, shared by its own tasks: log, and try again at the next interval.
-            LOG.warnf(e, "Deleting ended Jitsi invitations failed; trying again in %d s", intervalSeconds);
+            // The timer thread is Keycloak's, shared by its own tasks: one line (a database restart or a node
+            // shutting down says enough), and another try at the next interval.
+            LOG.warnf("Deleting ended Jitsi invitations failed (%s); trying again in %d s", e.toString(), intervalSeconds);
         }
     }
 }
