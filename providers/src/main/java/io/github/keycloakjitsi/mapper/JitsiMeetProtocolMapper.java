@@ -4,6 +4,7 @@ import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Setting;
+import io.github.keycloakjitsi.keycloak.ClientIds;
 import io.github.keycloakjitsi.keycloak.KeycloakRealmDirectory;
 import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
 import io.github.keycloakjitsi.keycloak.MapperSettings;
@@ -147,7 +148,8 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
     /**
      * Whether this token may be one Jitsi takes: issued to one of the Jitsi clients (by default
      * only {@code jitsi}), for a user who may host now ({@link JitsiSettings#whyNotAHost}: enabled,
-     * holding the host role), and no client of the realm has the Jitsi audience as its id. The
+     * holding the host role), and no client of the realm has the Jitsi audience as its id
+     * ({@link ClientIds}: known within seconds of such a client's creation). The
      * mapper runs for every grant that issues a token (code, refresh, offline refresh, exchange),
      * so the answer is Keycloak's at that moment, not at the first login.
      */
@@ -157,7 +159,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
         String clientId = clientSessionCtx.getClientSession().getClient().getClientId();
         return settings.roomTokens().clients().contains(clientId)
                 && settings.whyNotAHost(new KeycloakUserFacts(session, realm, userSession.getUser())).isEmpty()
-                && realm.getClientByClientId(settings.audience()) == null;
+                && !ClientIds.exists(realm, settings.audience());
     }
 
     /**

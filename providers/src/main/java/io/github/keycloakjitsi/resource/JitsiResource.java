@@ -1,11 +1,14 @@
 package io.github.keycloakjitsi.resource;
 
+import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
 import io.github.keycloakjitsi.keycloak.JoinState;
+import io.github.keycloakjitsi.keycloak.KeycloakRealmDirectory;
+import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import io.github.keycloakjitsi.keycloak.SignedIn;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
@@ -17,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.cors.Cors;
@@ -25,6 +29,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code /realms/{realm}/jitsi}: room-scoped Jitsi tokens issued by the realm.
@@ -78,10 +83,27 @@ public class JitsiResource {
             doc.put("tenants", tokens.tenants());
             doc.put("token_type", RoomTokenClaims.TYPE);
             doc.put("host_role", tokens.requiredRole());
+            doc.put("problems", problems());
             doc.putAll(ConfigSnippets.of(settings, issuer, urls));
             return JitsiResponses.json(Response.Status.OK, doc).build();
         } catch (Refusal refusal) {
             return JitsiResponses.refusal(refusal).build();
+        }
+    }
+
+    /**
+     * What is wrong with the realm's Jitsi settings as they stand now, as saving the mapper would
+     * say it (a client created since under the Jitsi audience's name, a role removed, ...); empty when nothing is.
+     */
+    private List<String> problems() {
+        Optional<ProtocolMapperModel> mapper = RealmJitsiMapper.find(realm);
+        try {
+            if (mapper.isPresent()) {
+                JitsiSettings.validate(mapper.get().getConfig(), new KeycloakRealmDirectory(session, realm));
+            }
+            return List.of();
+        } catch (InvalidSettingsException e) {
+            return e.problems();
         }
     }
 
