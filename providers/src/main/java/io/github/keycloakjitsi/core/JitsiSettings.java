@@ -247,8 +247,12 @@ public record JitsiSettings(
         if (audience.equals("*") || CLIENT_IDS_OF_EVERY_REALM.contains(audience)) {
             reader.problem(quote(AUDIENCE) + " cannot be \"" + audience + "\": " + (audience.equals("*")
                     ? "it stands for every audience."
-                    : "it is the id of a client Keycloak creates in every realm, and Keycloak writes it into the aud of other clients' "
-                    + "tokens, which Prosody would then take.") + " Use a name no client has, such as " + DEFAULT_AUDIENCE + ".");
+                    : "it is the id of a client every realm has (Keycloak's own, or this bundle's jitsi and jitsi-join), and "
+                    + "Keycloak writes client ids into the aud of other clients' tokens, which Prosody would then take.")
+                    + " Use a name no client has, such as " + DEFAULT_AUDIENCE + ".");
+        } else if (!SettingsReader.SNIPPET_SAFE.matcher(audience).matches()) {
+            reader.problem(quote(AUDIENCE) + " takes letters, digits and . _ - : / only (it goes into Prosody's and "
+                    + "docker-jitsi-meet's settings as it is), not \"" + audience + "\".");
         }
         return audience;
     }

@@ -137,7 +137,7 @@ public record RoomTokenSettings(
         return new RoomTokenSettings(
                 jitsiUrl(reader),
                 lifetime(reader),
-                reader.name(ISSUER),
+                issuer(reader),
                 domain(reader),
                 algorithm,
                 secret,
@@ -176,7 +176,18 @@ public record RoomTokenSettings(
         return value;
     }
 
-    /** An absolute http(s) URL without query or fragment; a trailing slash is dropped. */
+    /** What discovery hands to Prosody as it is: no quote, comma or space can slip into its settings. */
+    private static String issuer(SettingsReader reader) {
+        String value = reader.name(ISSUER);
+        if (value != null && !SettingsReader.SNIPPET_SAFE.matcher(value).matches()) {
+            reader.problem(quote(ISSUER) + " takes letters, digits and . _ - : / only (it goes into Prosody's and "
+                    + "docker-jitsi-meet's settings as it is), not \"" + value + "\".");
+            return null;
+        }
+        return value;
+    }
+
+    /** An absolute http(s) URL without query or fragment, in the characters discovery can hand on; a trailing slash is dropped. */
     private static URI jitsiUrl(SettingsReader reader) {
         String value = reader.name(JITSI_URL);
         if (value == null) {
@@ -184,7 +195,8 @@ public record RoomTokenSettings(
         }
         try {
             URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null
+            if (!SettingsReader.SNIPPET_SAFE.matcher(value).matches()
+                    || (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null
                     || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
                 throw new URISyntaxException(value, "not an http(s) base URL");
             }

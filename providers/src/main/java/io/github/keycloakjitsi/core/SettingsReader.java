@@ -15,6 +15,12 @@ final class SettingsReader {
     /** How Keycloak joins the values of a multi-valued setting. */
     static final String MULTI_VALUE_DELIMITER = "##";
     static final int MAX_LENGTH = 255;
+    /**
+     * What a value that discovery writes into Prosody's, config.js's and docker-jitsi-meet's
+     * settings may hold: ASCII letters, digits and {@code . _ - : /} (an audience, an issuer URL
+     * without query), never a quote, comma, backslash, space or anything unseen.
+     */
+    static final java.util.regex.Pattern SNIPPET_SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._:/-]+");
 
     private final Map<String, String> config;
     private final List<String> problems = new ArrayList<>();

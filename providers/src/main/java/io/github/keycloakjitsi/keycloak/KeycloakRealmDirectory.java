@@ -6,7 +6,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.mappers.AudienceProtocolMapper;
-import org.keycloak.protocol.oidc.mappers.HardcodedClaim;
 import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
 
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ public final class KeycloakRealmDirectory implements RealmDirectory {
         return realm.getClientByClientId(clientId) != null;
     }
 
-    /** Keycloak's audience mapper (a custom audience or a client's) and hard-coded aud claims, on clients and client scopes. */
+    /** Mappers of clients and client scopes that write the audience into tokens ({@link #writes}). */
     @Override
     public List<String> audienceWriters(String audience) {
         List<String> writers = new ArrayList<>();
@@ -52,14 +51,17 @@ public final class KeycloakRealmDirectory implements RealmDirectory {
         return writers;
     }
 
+    /**
+     * Keycloak's audience mapper naming the audience (a custom audience or a client's), and any
+     * mapper that writes a claim {@code aud} whatever its value (hard-coded, from a user attribute
+     * or property the user may edit, a script): the value is not the admin's to foresee.
+     */
     private static boolean writes(ProtocolMapperModel mapper, String audience) {
         Map<String, String> config = mapper.getConfig() == null ? Map.of() : mapper.getConfig();
-        String type = mapper.getProtocolMapper() == null ? "" : mapper.getProtocolMapper();
-        return switch (type) {
-            case AudienceProtocolMapper.PROVIDER_ID -> audience.equals(config.get(AudienceProtocolMapper.INCLUDED_CUSTOM_AUDIENCE))
+        if (AudienceProtocolMapper.PROVIDER_ID.equals(mapper.getProtocolMapper())) {
+            return audience.equals(config.get(AudienceProtocolMapper.INCLUDED_CUSTOM_AUDIENCE))
                     || audience.equals(config.get(AudienceProtocolMapper.INCLUDED_CLIENT_AUDIENCE));
-            case HardcodedClaim.PROVIDER_ID -> "aud".equals(config.get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME));
-            default -> false;
-        };
+        }
+        return "aud".equals(config.get(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME));
     }
 }

@@ -29,6 +29,7 @@ import org.keycloak.representations.IDToken;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The "Jitsi Meet" protocol mapper: Jitsi's claims in Keycloak's own tokens. Keycloak glue only;
@@ -91,6 +92,12 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
         } catch (InvalidSettingsException e) {
             throw new ProtocolMapperConfigException(forMessageFormat(e.getMessage()), "jitsiMeetInvalidSettings");
         }
+        Optional<ProtocolMapperModel> other = client.getProtocolMappersStream()
+                .filter(m -> PROVIDER_ID.equals(m.getProtocolMapper()) && !m.getId().equals(mapperModel.getId())).findFirst();
+        if (other.isPresent()) {
+            throw new ProtocolMapperConfigException(forMessageFormat("There is a Jitsi Meet mapper here already (\"" + other.get().getName()
+                    + "\"): edit that one. Two would each decide what the token says."), "jitsiMeetInvalidSettings");
+        }
     }
 
     /**
@@ -128,8 +135,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformAccessToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInAccessToken(mappingModel)) {
-            MapperSettings.of(mappingModel).ifPresent(settings ->
-                    setJitsiTokenClaims(mapped, settings, isForJitsi(settings, session, userSession, clientSessionCtx)));
+            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
         }
         return mapped;
     }
@@ -139,42 +145,44 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                                    UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformIntrospectionToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInIntrospection(mappingModel)) {
-            MapperSettings.of(mappingModel).ifPresent(settings ->
-                    setJitsiTokenClaims(mapped, settings, isForJitsi(settings, session, userSession, clientSessionCtx)));
+            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
         }
         return mapped;
     }
 
     /**
-     * Whether this token may be one Jitsi takes: issued to one of the Jitsi clients (by default
-     * only {@code jitsi}), for a user who may host now ({@link JitsiSettings#whyNotAHost}: enabled,
-     * holding the host role), and no client of the realm has the Jitsi audience as its id
-     * ({@link ClientIds}: known within seconds of such a client's creation). The
+     * Whether this token may be one Jitsi takes, by the realm's Jitsi settings (the Jitsi Meet
+     * mapper of client {@code jitsi}, {@link RealmJitsiMapper}): issued to one of its Jitsi clients, for a user who
+     * may host now ({@link JitsiSettings#whyNotAHost}: enabled, holding the host role), and no
+     * client of the realm has the Jitsi audience as its id ({@link ClientIds}: known within seconds
+     * of such a client's creation). One rule for the realm, whichever Jitsi Meet mapper runs. The
      * mapper runs for every grant that issues a token (code, refresh, offline refresh, exchange),
      * so the answer is Keycloak's at that moment, not at the first login.
      */
-    private static boolean isForJitsi(JitsiSettings settings, KeycloakSession session, UserSessionModel userSession,
-                                      ClientSessionContext clientSessionCtx) {
+    private static boolean mayBeForJitsi(JitsiSettings jitsi, KeycloakSession session, UserSessionModel userSession,
+                                         ClientSessionContext clientSessionCtx) {
         RealmModel realm = userSession.getRealm();
-        String clientId = clientSessionCtx.getClientSession().getClient().getClientId();
-        return settings.roomTokens().clients().contains(clientId)
-                && settings.whyNotAHost(new KeycloakUserFacts(session, realm, userSession.getUser())).isEmpty()
-                && !ClientIds.exists(realm, settings.audience());
+        return jitsi.roomTokens().clients().contains(clientSessionCtx.getClientSession().getClient().getClientId())
+                && jitsi.whyNotAHost(new KeycloakUserFacts(session, realm, userSession.getUser())).isEmpty()
+                && !ClientIds.exists(realm, jitsi.audience());
     }
 
     /**
      * Prosody wants one string in {@code aud}; Keycloak serializes a one-element audience as a
-     * string. A token not for Jitsi keeps Keycloak's audience, never with the Jitsi audience in it.
+     * string. A token not for Jitsi keeps Keycloak's audience, never with a Jitsi audience in it.
      */
-    private static void setJitsiTokenClaims(AccessToken token, JitsiSettings settings, boolean forJitsi) {
-        if (!forJitsi) {
+    private static void setJitsiTokenClaims(AccessToken token, JitsiSettings settings, KeycloakSession session,
+                                            UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
+        Optional<JitsiSettings> realmSettings = RealmJitsiMapper.find(userSession.getRealm()).flatMap(MapperSettings::of);
+        if (realmSettings.isEmpty() || !mayBeForJitsi(realmSettings.get(), session, userSession, clientSessionCtx)) {
+            List<String> jitsiAudiences = List.of(settings.audience(), realmSettings.map(JitsiSettings::audience).orElse(settings.audience()));
             String[] audience = token.getAudience();
-            if (audience != null && Arrays.asList(audience).contains(settings.audience())) {
-                token.audience(Arrays.stream(audience).filter(a -> !a.equals(settings.audience())).toArray(String[]::new));
+            if (audience != null && Arrays.stream(audience).anyMatch(jitsiAudiences::contains)) {
+                token.audience(Arrays.stream(audience).filter(a -> !jitsiAudiences.contains(a)).toArray(String[]::new));
             }
             return;
         }
-        token.audience(settings.audience());
+        token.audience(realmSettings.get().audience());
         if (settings.subject() != null) {
             token.subject(settings.subject());
         }

@@ -119,12 +119,16 @@ class JitsiSettingsTest {
             jitsi.features.by-role      | teleport=jitsi-recorder| unknown Jitsi feature "teleport"
             jitsi.aud                   | account jitsi          | must not contain spaces
             jitsi.aud                   | ' account'             | must not contain spaces
-            jitsi.aud                   | account                | a client Keycloak creates in every realm
-            jitsi.aud                   | account-console        | a client Keycloak creates in every realm
-            jitsi.aud                   | admin-cli              | a client Keycloak creates in every realm
-            jitsi.aud                   | jitsi                  | a client Keycloak creates in every realm
-            jitsi.aud                   | jitsi-join             | a client Keycloak creates in every realm
+            jitsi.aud                   | account                | the id of a client every realm has
+            jitsi.aud                   | account-console        | the id of a client every realm has
+            jitsi.aud                   | admin-cli              | the id of a client every realm has
+            jitsi.aud                   | jitsi                  | the id of a client every realm has
+            jitsi.aud                   | jitsi-join             | the id of a client every realm has
             jitsi.aud                   | *                      | it stands for every audience
+            jitsi.aud                   | jitsi-meet","account   | takes letters, digits and . _ - : / only
+            jitsi.aud                   | account,jitsi-meet     | takes letters, digits and . _ - : / only
+            jitsi.aud                   | jitsi\u00a0meet        | takes letters, digits and . _ - : / only
+            jitsi.aud                   | jitsi\u200bmeet        | takes letters, digits and . _ - : / only
             jitsi.user.avatar.attribute | a\tb                   | must not contain spaces
             jitsi.room                  | Café                   | "caf%c3%a9" instead of "Café"
             jitsi.room                  | a room                 | must not contain spaces
@@ -181,6 +185,8 @@ class JitsiSettingsTest {
             jitsi.token.secret    | ${vault.}                                | a vault reference
             jitsi.token.secret    | x${vault.jitsi_secret}                   | a vault reference
             jitsi.token.wildcard  | sometimes                                | must be true or false
+            jitsi.token.issuer    | http://a","http://evil                   | takes letters, digits and . _ - : / only
+            jitsi.token.issuer    | my_app,other                             | takes letters, digits and . _ - : / only
             jitsi.token.audience  | jitsi                                    | "Token endpoint: audience (aud)" is gone
             jitsi.token.subject   | *                                        | must be a domain name
             jitsi.token.subject   | 0b6a0a2e_1111                            | must be a domain name
@@ -208,6 +214,14 @@ class JitsiSettingsTest {
                 .hasMessageContaining("Token endpoint role \"starter\" does not exist");
         assertThatThrownBy(() -> JitsiSettings.validate(config(RoomTokenSettings.CLIENTS, "jitsi##ghost-app"), REALM))
                 .hasMessageContaining("Client \"ghost-app\" in \"Jitsi clients\" does not exist");
+    }
+
+    @Test
+    void nothingThatCouldBreakOutOfTheSnippetsQuotes() {
+        assertThatThrownBy(() -> JitsiSettings.parse(config(AUDIENCE, "jitsi'meet"))).hasMessageContaining("takes letters");
+        assertThatThrownBy(() -> JitsiSettings.parse(config(RoomTokenSettings.JITSI_URL, "https://meet.example.com/it's")))
+                .hasMessageContaining("must be the address of Jitsi Meet");
+        assertThatThrownBy(() -> JitsiSettings.parse(config(RoomTokenSettings.ISSUER, "my_app\\x"))).hasMessageContaining("takes letters");
     }
 
     @Test

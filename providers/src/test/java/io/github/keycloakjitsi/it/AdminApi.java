@@ -296,20 +296,35 @@ final class AdminApi {
     /**
      * A copy of the shipped {@code jitsi} client under another client id, its Jitsi mapper with the
      * given config instead: how the tests try mapper settings without touching the shipped client.
-     * Unless the config says otherwise, its mapper names the copy as its Jitsi client ("Jitsi
-     * clients"), as an admin running a second Jitsi client would: only then does it write the Jitsi audience.
+     * The copy is made one of the realm's "Jitsi clients" (on the shipped mapper), as an admin
+     * running a second Jitsi client would: only then do its tokens carry the Jitsi audience.
      */
     String createJitsiClientCopy(String clientId, Map<String, String> mapperConfig, boolean fullScopeAllowed) {
+        String id = createJitsiClientCopy(clientId, mapperConfig, fullScopeAllowed, false);
+        addJitsiClient(clientId);
+        return id;
+    }
+
+    /** The same, made a Jitsi client of the realm or not. */
+    String createJitsiClientCopy(String clientId, Map<String, String> mapperConfig, boolean fullScopeAllowed, boolean jitsiClient) {
         ClientRepresentation client = copyOfJitsi(clientId);
         client.setFullScopeAllowed(fullScopeAllowed);
         for (ProtocolMapperRepresentation mapper : client.getProtocolMappers()) {
             if ("oidc-jitsi-meet-mapper".equals(mapper.getProtocolMapper())) {
-                Map<String, String> config = new HashMap<>(mapperConfig);
-                config.putIfAbsent("jitsi.token.clients", clientId);
-                mapper.setConfig(config);
+                mapper.setConfig(new HashMap<>(mapperConfig));
             }
         }
-        return createClient(client);
+        String id = createClient(client);
+        if (jitsiClient) {
+            addJitsiClient(clientId);
+        }
+        return id;
+    }
+
+    /** Adds a client to the realm's "Jitsi clients" (the shipped mapper's {@code jitsi.token.clients}). */
+    void addJitsiClient(String clientId) {
+        String clients = jitsiMapper().getConfig().getOrDefault("jitsi.token.clients", "jitsi");
+        updateJitsiSettings(Map.of("jitsi.token.clients", clients + "##" + clientId));
     }
 
     /** A copy of the shipped {@code jitsi} client without its Jitsi Meet mapper, for comparisons. */

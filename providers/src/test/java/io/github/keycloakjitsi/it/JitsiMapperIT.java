@@ -211,7 +211,7 @@ class JitsiMapperIT {
     @Test
     void aCopyThatIsNotAJitsiClientKeepsKeycloaksAudienceAndProsodyRefusesIt() {
         String clientId = unique("jitsi-notlisted");
-        admin.createJitsiClientCopy(clientId, settings("jitsi.token.clients", "jitsi"), true);
+        admin.createJitsiClientCopy(clientId, settings(), true, false);
         admin.addDefaultScope(clientId, "roles");
         AdminApi.TestUser user = admin.newUser("notlisted");
         admin.grantClientRole(user.id(), admin.createClientWithRole(unique("app-c"), "user"), "user");

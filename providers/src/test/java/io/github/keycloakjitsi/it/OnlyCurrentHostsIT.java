@@ -222,6 +222,63 @@ class OnlyCurrentHostsIT {
         assertThat(discoveryProblems()).isEmpty();
     }
 
+    @Test
+    void aSecondJitsiMeetMapperIsRefusedAndOneElsewhereFollowsTheRealmsRule() throws Exception {
+        // A second Jitsi Meet mapper on client jitsi, without a host role: refused when saved.
+        try (jakarta.ws.rs.core.Response second = admin.addJitsiMapper(admin.client("jitsi").getId(), "aaa-second", Map.of())) {
+            assertThat(second.getStatus()).isEqualTo(400);
+            assertThat(second.readEntity(String.class)).contains("There is a Jitsi Meet mapper here already");
+        }
+
+        // One on a client of its own that names itself a Jitsi client and no host role: the realm's rule decides.
+        String portal = "own-jitsi-" + UUID.randomUUID().toString().substring(0, 8);
+        String portalId = admin.createJitsiClientCopy(portal, Map.of("jitsi.token.clients", portal), true, false);
+        ClientRepresentation rep = admin.realm().clients().get(portalId).toRepresentation();
+        rep.setDirectAccessGrantsEnabled(true);
+        admin.realm().clients().get(portalId).update(rep);
+        AdminApi.TestUser nonHost = admin.newNonHostOfTheAccountConsole("ownrule");
+        AdminApi.TestUser host = admin.newUser("ownrulehost");
+        assertProsodyRefuses(admin.passwordGrant(portal, nonHost), "aud");
+        assertProsodyRefuses(admin.passwordGrant(portal, host), "aud");
+        admin.addJitsiClient(portal);
+        assertThat(prosody.verify(admin.passwordGrant(portal, host))).as("once the realm names it a Jitsi client")
+                .containsEntry("aud", "jitsi-meet");
+        assertProsodyRefuses(admin.passwordGrant(portal, nonHost), "aud");
+    }
+
+    @Test
+    void mappersThatWriteTheJitsiAudienceElsewhereAreReportedAndStopTheMappersSave() throws Exception {
+        ClientRepresentation portal = new ClientRepresentation();
+        portal.setClientId("writer-" + UUID.randomUUID().toString().substring(0, 8));
+        portal.setPublicClient(true);
+        String portalId = admin.createClient(portal);
+        org.keycloak.representations.idm.ProtocolMapperRepresentation audience = new org.keycloak.representations.idm.ProtocolMapperRepresentation();
+        audience.setName("jitsi audience");
+        audience.setProtocol("openid-connect");
+        audience.setProtocolMapper("oidc-audience-mapper");
+        audience.setConfig(Map.of("included.custom.audience", "jitsi-meet", "access.token.claim", "true"));
+        org.keycloak.representations.idm.ProtocolMapperRepresentation userAud = new org.keycloak.representations.idm.ProtocolMapperRepresentation();
+        userAud.setName("aud from first name");
+        userAud.setProtocol("openid-connect");
+        userAud.setProtocolMapper("oidc-usermodel-property-mapper");
+        userAud.setConfig(Map.of("user.attribute", "firstName", "claim.name", "aud", "access.token.claim", "true"));
+        for (var mapper : List.of(audience, userAud)) {
+            try (jakarta.ws.rs.core.Response created = admin.realm().clients().get(portalId).getProtocolMappers().createMapper(mapper)) {
+                assertThat(created.getStatus()).isEqualTo(201);
+            }
+        }
+        try {
+            assertThat(discoveryProblems()).hasSize(2).allSatisfy(p -> assertThat(p).contains(portal.getClientId()))
+                    .anySatisfy(p -> assertThat(p).contains("jitsi audience")).anySatisfy(p -> assertThat(p).contains("aud from first name"));
+            var mapper = admin.jitsiMapper();
+            assertThatThrownBy(() -> admin.saveJitsiMapper(mapper)).as("saving the Jitsi mapper says so too")
+                    .isInstanceOf(jakarta.ws.rs.BadRequestException.class);
+        } finally {
+            admin.realm().clients().get(portalId).remove();
+        }
+        assertThat(discoveryProblems()).isEmpty();
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> discoveryProblems() {
         return (List<String>) Json.object(new JitsiWebClient(server).get(server.realmUrl() + "/jitsi").body()).get("problems");
