@@ -48,6 +48,16 @@ class JitsiMapperIT {
         prosody = ProsodyRules.guide(server);
     }
 
+    /**
+     * Runs {@code body} with the realm's host role cleared: every enabled user may host, so users
+     * without the default roles (no jitsi-host, hence no jitsi-moderator) get Jitsi tokens as members.
+     */
+    private static void everyoneMayHost(AdminApi.ThrowingRunnable body) throws Exception {
+        Map<String, String> noHostRole = new HashMap<>();
+        noHostRole.put("jitsi.token.required-role", null);
+        admin.withJitsiSettings(noHostRole, body);
+    }
+
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -86,23 +96,27 @@ class JitsiMapperIT {
 
     @Test
     void moderatorThroughAGroupHoldingTheRole() throws Exception {
-        String group = admin.createGroup(unique("hosts"));
-        admin.grantGroupRealmRole(group, "jitsi-moderator");
-        AdminApi.TestUser user = admin.newNonHost("grouprole");
-        assertThat(contextUser(login(user))).as("before joining the group").containsEntry("moderator", false);
-        admin.joinGroup(user.id(), group);
-        assertThat(contextUser(login(user))).containsEntry("moderator", true).containsEntry("affiliation", "owner");
+        everyoneMayHost(() -> {
+            String group = admin.createGroup(unique("hosts"));
+            admin.grantGroupRealmRole(group, "jitsi-moderator");
+            AdminApi.TestUser user = admin.newNonHost("grouprole");
+            assertThat(contextUser(login(user))).as("before joining the group").containsEntry("moderator", false);
+            admin.joinGroup(user.id(), group);
+            assertThat(contextUser(login(user))).containsEntry("moderator", true).containsEntry("affiliation", "owner");
+        });
     }
 
     @Test
     void moderatorThroughACompositeRole() throws Exception {
-        String lead = unique("team-lead");
-        admin.createRealmRole(lead);
-        admin.makeComposite(lead, admin.realmRole("jitsi-moderator"));
-        AdminApi.TestUser user = admin.newNonHost("composite");
-        assertThat(ProsodyRules.isOwner(login(user))).as("before the role").isFalse();
-        admin.grantRealmRole(user.id(), lead);
-        assertThat(ProsodyRules.isOwner(login(user))).isTrue();
+        everyoneMayHost(() -> {
+            String lead = unique("team-lead");
+            admin.createRealmRole(lead);
+            admin.makeComposite(lead, admin.realmRole("jitsi-moderator"));
+            AdminApi.TestUser user = admin.newNonHost("composite");
+            assertThat(ProsodyRules.isOwner(login(user))).as("before the role").isFalse();
+            admin.grantRealmRole(user.id(), lead);
+            assertThat(ProsodyRules.isOwner(login(user))).isTrue();
+        });
     }
 
     @Test
@@ -164,31 +178,33 @@ class JitsiMapperIT {
 
     @Test
     void featuresWhenGranted() throws Exception {
-        String streamer = unique("streamer");
-        admin.createRealmRole(streamer);
-        String clientId = clientWith(settings(
-                "jitsi.features.everyone", "screen-sharing##send-groupchat",
-                "jitsi.features.moderators", "recording##lobby",
-                "jitsi.features.by-role", "livestreaming=" + streamer));
-        AdminApi.TestUser member = admin.newNonHost("fmember");
-        AdminApi.TestUser moderator = admin.newNonHost("fmod");
-        admin.grantRealmRole(moderator.id(), "jitsi-moderator");
-        AdminApi.TestUser streaming = admin.newNonHost("fstream");
-        admin.grantRealmRole(streaming.id(), streamer);
+        everyoneMayHost(() -> {
+            String streamer = unique("streamer");
+            admin.createRealmRole(streamer);
+            String clientId = clientWith(settings(
+                    "jitsi.features.everyone", "screen-sharing##send-groupchat",
+                    "jitsi.features.moderators", "recording##lobby",
+                    "jitsi.features.by-role", "livestreaming=" + streamer));
+            AdminApi.TestUser member = admin.newNonHost("fmember");
+            AdminApi.TestUser moderator = admin.newNonHost("fmod");
+            admin.grantRealmRole(moderator.id(), "jitsi-moderator");
+            AdminApi.TestUser streaming = admin.newNonHost("fstream");
+            admin.grantRealmRole(streaming.id(), streamer);
 
-        Map<String, Object> memberFeatures = features(loginThrough(clientId, member));
-        Map<String, Object> moderatorFeatures = features(loginThrough(clientId, moderator));
-        Map<String, Object> streamerFeatures = features(loginThrough(clientId, streaming));
+            Map<String, Object> memberFeatures = features(loginThrough(clientId, member));
+            Map<String, Object> moderatorFeatures = features(loginThrough(clientId, moderator));
+            Map<String, Object> streamerFeatures = features(loginThrough(clientId, streaming));
 
-        assertThat(memberFeatures).as("every known feature, explicitly").containsOnlyKeys(ALL_FEATURES);
-        assertThat(memberFeatures.values()).allMatch(v -> v instanceof Boolean);
-        assertThat(memberFeatures).containsEntry("screen-sharing", true).containsEntry("send-groupchat", true)
-                .containsEntry("recording", false).containsEntry("lobby", false).containsEntry("livestreaming", false);
-        assertThat(moderatorFeatures).containsEntry("recording", true).containsEntry("lobby", true)
-                .containsEntry("screen-sharing", true).containsEntry("livestreaming", false);
-        assertThat(streamerFeatures).containsEntry("livestreaming", true).containsEntry("recording", false);
-        assertThat(Arrays.stream(ALL_FEATURES).filter(f -> Boolean.TRUE.equals(memberFeatures.get(f))).toList())
-                .containsExactlyInAnyOrder("screen-sharing", "send-groupchat");
+            assertThat(memberFeatures).as("every known feature, explicitly").containsOnlyKeys(ALL_FEATURES);
+            assertThat(memberFeatures.values()).allMatch(v -> v instanceof Boolean);
+            assertThat(memberFeatures).containsEntry("screen-sharing", true).containsEntry("send-groupchat", true)
+                    .containsEntry("recording", false).containsEntry("lobby", false).containsEntry("livestreaming", false);
+            assertThat(moderatorFeatures).containsEntry("recording", true).containsEntry("lobby", true)
+                    .containsEntry("screen-sharing", true).containsEntry("livestreaming", false);
+            assertThat(streamerFeatures).containsEntry("livestreaming", true).containsEntry("recording", false);
+            assertThat(Arrays.stream(ALL_FEATURES).filter(f -> Boolean.TRUE.equals(memberFeatures.get(f))).toList())
+                    .containsExactlyInAnyOrder("screen-sharing", "send-groupchat");
+        });
     }
 
     @Test
@@ -350,7 +366,7 @@ class JitsiMapperIT {
     @Test
     void validSettingsAreSaved() {
         String clientInternalId = admin.client("jitsi").getId();
-        String clientCopy = admin.createJitsiClientCopy(unique("jitsi-save"), settings(), false);
+        String clientCopy = admin.createJitsiClientCopyWithoutJitsiMapper(unique("jitsi-save"));
         try (Response response = admin.addJitsiMapper(clientCopy, unique("good"),
                 settings("jitsi.features.everyone", "recording", "jitsi.sub", "*", "jitsi.room", "*"))) {
             assertThat(response.getStatus()).as(response.readEntity(String.class)).isEqualTo(201);

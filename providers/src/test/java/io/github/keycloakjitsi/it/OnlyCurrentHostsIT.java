@@ -220,6 +220,15 @@ class OnlyCurrentHostsIT {
             admin.realm().clients().get(id).remove();
         }
         assertThat(discoveryProblems()).isEmpty();
+        // And back, within the same bound: the tests after this one find the realm as it was.
+        AdminApi.TestUser after = admin.newUser("afterlookalike");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        String token = new JitsiWebClient(server).login(after.username(), after.password()).accessToken();
+        while (!"jitsi-meet".equals(ProsodyRules.payload(token).get("aud")) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            token = new JitsiWebClient(server).login(after.username(), after.password()).accessToken();
+        }
+        assertThat(prosody.verify(token)).containsEntry("aud", "jitsi-meet");
     }
 
     @Test
@@ -232,7 +241,7 @@ class OnlyCurrentHostsIT {
 
         // One on a client of its own that names itself a Jitsi client and no host role: the realm's rule decides.
         String portal = "own-jitsi-" + UUID.randomUUID().toString().substring(0, 8);
-        String portalId = admin.createJitsiClientCopy(portal, Map.of("jitsi.token.clients", portal), true, false);
+        String portalId = admin.createJitsiClientCopy(portal, Map.of("jitsi.token.clients", portal, "access.token.claim", "true"), true, false);
         ClientRepresentation rep = admin.realm().clients().get(portalId).toRepresentation();
         rep.setDirectAccessGrantsEnabled(true);
         admin.realm().clients().get(portalId).update(rep);
