@@ -250,9 +250,8 @@ public record JitsiSettings(
                     : "it is the id of a client every realm has (Keycloak's own, or this bundle's jitsi and jitsi-join), and "
                     + "Keycloak writes client ids into the aud of other clients' tokens, which Prosody would then take.")
                     + " Use a name no client has, such as " + DEFAULT_AUDIENCE + ".");
-        } else if (!SettingsReader.SNIPPET_SAFE.matcher(audience).matches()) {
-            reader.problem(quote(AUDIENCE) + " takes letters, digits and . _ - : / only (it goes into Prosody's and "
-                    + "docker-jitsi-meet's settings as it is), not \"" + audience + "\".");
+        } else {
+            reader.snippetSafe(AUDIENCE, audience);
         }
         return audience;
     }

@@ -179,12 +179,7 @@ public record RoomTokenSettings(
     /** What discovery hands to Prosody as it is: no quote, comma or space can slip into its settings. */
     private static String issuer(SettingsReader reader) {
         String value = reader.name(ISSUER);
-        if (value != null && !SettingsReader.SNIPPET_SAFE.matcher(value).matches()) {
-            reader.problem(quote(ISSUER) + " takes letters, digits and . _ - : / only (it goes into Prosody's and "
-                    + "docker-jitsi-meet's settings as it is), not \"" + value + "\".");
-            return null;
-        }
-        return value;
+        return value == null || reader.snippetSafe(ISSUER, value) ? value : null;
     }
 
     /** An absolute http(s) URL without query or fragment, in the characters discovery can hand on; a trailing slash is dropped. */

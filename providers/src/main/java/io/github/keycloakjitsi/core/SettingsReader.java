@@ -96,6 +96,16 @@ final class SettingsReader {
         return true;
     }
 
+    /** Whether {@code value} is {@link #SNIPPET_SAFE}; a problem of {@code setting} when not. */
+    boolean snippetSafe(Setting setting, String value) {
+        if (SNIPPET_SAFE.matcher(value).matches()) {
+            return true;
+        }
+        problem(quote(setting) + " takes letters, digits and . _ - : / only (it goes into Prosody's and "
+                + "docker-jitsi-meet's settings as it is), not \"" + value + "\".");
+        return false;
+    }
+
     static String quote(Setting setting) {
         return "\"" + setting.label() + "\"";
     }

@@ -208,27 +208,13 @@ class OnlyCurrentHostsIT {
             assertThat(discoveryProblems()).as("at once")
                     .anySatisfy(p -> assertThat(p).contains("\"jitsi-meet\" is the id of a client of this realm"));
             // Each node asks again every few seconds: wait for it, with a bound.
-            AdminApi.TestUser host = admin.newUser("lookalike");
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-            String token = new JitsiWebClient(server).login(host.username(), host.password()).accessToken();
-            while ("jitsi-meet".equals(ProsodyRules.payload(token).get("aud")) && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                token = new JitsiWebClient(server).login(host.username(), host.password()).accessToken();
-            }
-            assertProsodyRefuses(token, "aud");
+            assertProsodyRefuses(loginUntil(admin.newUser("lookalike"), false), "aud");
         } finally {
             admin.realm().clients().get(id).remove();
         }
         assertThat(discoveryProblems()).isEmpty();
         // And back, within the same bound: the tests after this one find the realm as it was.
-        AdminApi.TestUser after = admin.newUser("afterlookalike");
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        String token = new JitsiWebClient(server).login(after.username(), after.password()).accessToken();
-        while (!"jitsi-meet".equals(ProsodyRules.payload(token).get("aud")) && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            token = new JitsiWebClient(server).login(after.username(), after.password()).accessToken();
-        }
-        assertThat(prosody.verify(token)).containsEntry("aud", "jitsi-meet");
+        assertThat(prosody.verify(loginUntil(admin.newUser("afterlookalike"), true))).containsEntry("aud", "jitsi-meet");
     }
 
     @Test
@@ -286,6 +272,17 @@ class OnlyCurrentHostsIT {
             admin.realm().clients().get(portalId).remove();
         }
         assertThat(discoveryProblems()).isEmpty();
+    }
+
+    /** Logs {@code user} in to client jitsi until the access token has the Jitsi audience or not, for 30 s at most; the last token. */
+    private static String loginUntil(AdminApi.TestUser user, boolean withJitsiAudience) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        String token = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
+        while ("jitsi-meet".equals(ProsodyRules.payload(token).get("aud")) != withJitsiAudience && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            token = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
+        }
+        return token;
     }
 
     @SuppressWarnings("unchecked")
