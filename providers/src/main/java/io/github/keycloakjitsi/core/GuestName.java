@@ -9,6 +9,8 @@ import java.text.Normalizer;
 public final class GuestName {
 
     public static final int MAX_LENGTH = 64;
+    /** The error of every refused name. */
+    public static final String INVALID = "invalid_name";
 
     private GuestName() {
     }
@@ -18,14 +20,14 @@ public final class GuestName {
         String nfc = typed == null ? "" : Normalizer.normalize(typed, Normalizer.Form.NFC);
         // Before trimming: a tab or line break is refused, not quietly dropped.
         if (nfc.codePoints().anyMatch(RoomName::isHidden)) {
-            throw new Refusal(Refusal.BAD_REQUEST, "invalid_name", "A name cannot hold control, formatting or invisible characters.");
+            throw new Refusal(Refusal.BAD_REQUEST, INVALID, "A name cannot hold control, formatting or invisible characters.");
         }
         String name = nfc.strip();
         if (name.isEmpty()) {
-            throw new Refusal(Refusal.BAD_REQUEST, "invalid_name", "Type the name the others will see.");
+            throw new Refusal(Refusal.BAD_REQUEST, INVALID, "Type the name the others will see.");
         }
         if (name.codePointCount(0, name.length()) > MAX_LENGTH) {
-            throw new Refusal(Refusal.BAD_REQUEST, "invalid_name", "A name has at most " + MAX_LENGTH + " characters.");
+            throw new Refusal(Refusal.BAD_REQUEST, INVALID, "A name has at most " + MAX_LENGTH + " characters.");
         }
         return name;
     }

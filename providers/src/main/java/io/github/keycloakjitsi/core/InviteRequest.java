@@ -25,18 +25,11 @@ public record InviteRequest(RoomRequest room, int validSeconds, Integer maxUses,
         if (request.room().equals(RoomRequest.WILDCARD)) {
             throw new Refusal(Refusal.BAD_REQUEST, "invalid_room", "An invitation is for one room, not *.");
         }
-        int valid = number(validFor, "valid_for", InviteSettings.MIN_VALIDITY, invites.maxValiditySeconds(),
+        int valid = WholeNumber.parameter(validFor, "valid_for", InviteSettings.MIN_VALIDITY, invites.maxValiditySeconds(),
                 Math.min(DEFAULT_VALIDITY, invites.maxValiditySeconds()));
-        Integer uses = maxUses == null || maxUses.isEmpty() ? null : number(maxUses, "max_uses", 1, InviteSettings.MAX_USES, 0);
+        Integer uses = maxUses == null || maxUses.isEmpty() ? null
+                : WholeNumber.parameter(maxUses, "max_uses", 1, InviteSettings.MAX_USES, 0);
         String guestName = name == null || name.isEmpty() ? null : GuestName.check(name);
         return new InviteRequest(request, valid, uses, guestName);
-    }
-
-    private static int number(String value, String what, int min, int max, int absent) throws Refusal {
-        if (value == null || value.isEmpty()) {
-            return absent;
-        }
-        return WholeNumber.inRange(value, min, max).orElseThrow(() -> new Refusal(Refusal.BAD_REQUEST, "invalid_request",
-                what + " must be a whole number from " + min + " to " + max + "."));
     }
 }

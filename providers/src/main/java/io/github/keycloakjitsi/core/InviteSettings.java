@@ -56,15 +56,9 @@ public record InviteSettings(boolean enabled, int maxValiditySeconds, Set<JitsiF
             JitsiFeature.fromKey(name).ifPresentOrElse(features::add, () -> reader.problem(quote(GUEST_FEATURES)
                     + " names an unknown Jitsi feature \"" + name + "\"; known features: " + String.join(", ", featureKeys) + "."));
         }
-        return new InviteSettings(reader.bool(ENABLED), number(reader, LONGEST_VALIDITY, MIN_VALIDITY, MAX_VALIDITY), features,
-                number(reader, JOINS_PER_MINUTE, 1, 10000), number(reader, MAX_LIVE_PER_HOST, 1, MAX_LIVE_LIMIT));
-    }
-
-    private static int number(SettingsReader reader, Setting setting, int min, int max) {
-        String value = reader.raw(setting);
-        return WholeNumber.inRange(value == null ? null : value.strip(), min, max).orElseGet(() -> {
-            reader.problem(quote(setting) + " must be a number from " + min + " to " + max + ", not \"" + value + "\".");
-            return Integer.parseInt(setting.defaultValue());
-        });
+        return new InviteSettings(reader.bool(ENABLED),
+                WholeNumber.setting(reader, LONGEST_VALIDITY, MIN_VALIDITY, MAX_VALIDITY, " of seconds"), features,
+                WholeNumber.setting(reader, JOINS_PER_MINUTE, 1, 10000, ""),
+                WholeNumber.setting(reader, MAX_LIVE_PER_HOST, 1, MAX_LIVE_LIMIT, ""));
     }
 }

@@ -35,14 +35,14 @@ public record RoomTokenClaims(
     /**
      * @param now            current time, epoch seconds
      * @param sessionEndsAt  when the caller's SSO session ends, epoch seconds: the token never outlives it
-     * @param realmIssuer    the realm's issuer URL, used when no issuer is configured
+     * @param issuer         {@code iss}: {@link RoomTokenSettings#issuerOr} the realm's issuer
      */
     public static RoomTokenClaims of(JitsiSettings jitsi, JitsiContext context, RoomRequest request,
-                                     String realmIssuer, long now, long sessionEndsAt) {
+                                     String issuer, long now, long sessionEndsAt) {
         RoomTokenSettings settings = jitsi.roomTokens();
         long expiresAt = Math.min(now + settings.lifetimeSeconds(), sessionEndsAt);
         return new RoomTokenClaims(
-                settings.issuer() != null ? settings.issuer() : realmIssuer,
+                issuer,
                 jitsi.audience(),
                 settings.subjectFor(request.tenant()),
                 request.room(),

@@ -123,6 +123,11 @@ public record RoomTokenSettings(
         return meetingLink(request) + "#jwt=" + token;
     }
 
+    /** {@code iss} of room tokens: the configured issuer, else the realm's. */
+    public String issuerOr(String realmIssuer) {
+        return issuer != null ? issuer : realmIssuer;
+    }
+
     /** {@code <jitsi url>/<tenant/><room>}: the meeting, for someone who joins without a token (a guest). */
     public String meetingLink(RoomRequest request) {
         return jitsiUrl + "/" + (request.tenant() == null ? "" : request.tenant() + "/") + request.room();
@@ -136,7 +141,7 @@ public record RoomTokenSettings(
         }
         return new RoomTokenSettings(
                 jitsiUrl(reader),
-                lifetime(reader),
+                WholeNumber.setting(reader, LIFETIME, MIN_LIFETIME, MAX_LIFETIME, " of seconds"),
                 issuer(reader),
                 domain(reader),
                 algorithm,
@@ -200,15 +205,6 @@ public record RoomTokenSettings(
             reader.problem(quote(JITSI_URL) + " must be the address of Jitsi Meet, like https://meet.example.com, not \"" + value + "\".");
             return null;
         }
-    }
-
-    private static int lifetime(SettingsReader reader) {
-        String value = reader.raw(LIFETIME);
-        return WholeNumber.inRange(value == null ? null : value.strip(), MIN_LIFETIME, MAX_LIFETIME).orElseGet(() -> {
-            reader.problem(quote(LIFETIME) + " must be a number of seconds from " + MIN_LIFETIME + " to " + MAX_LIFETIME
-                    + ", not \"" + value + "\".");
-            return Integer.parseInt(LIFETIME.defaultValue());
-        });
     }
 
     private static Algorithm algorithm(SettingsReader reader) {

@@ -24,4 +24,23 @@ final class WholeNumber {
             return OptionalInt.empty();
         }
     }
+
+    /** A request's parameter {@code name}: {@code absent} when not given, else a number in the range or a 400. */
+    static int parameter(String value, String name, int min, int max, int absent) throws Refusal {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        return inRange(value, min, max).orElseThrow(() -> new Refusal(Refusal.BAD_REQUEST, "invalid_request",
+                name + " must be a whole number from " + min + " to " + max + "."));
+    }
+
+    /** A setting, spaces around it ignored: a number in the range, else its default and a problem saying why. */
+    static int setting(SettingsReader reader, Setting setting, int min, int max, String unit) {
+        String value = reader.raw(setting);
+        return inRange(value == null ? null : value.strip(), min, max).orElseGet(() -> {
+            reader.problem(SettingsReader.quote(setting) + " must be a number" + unit + " from " + min + " to " + max
+                    + ", not \"" + value + "\".");
+            return Integer.parseInt(setting.defaultValue());
+        });
+    }
 }

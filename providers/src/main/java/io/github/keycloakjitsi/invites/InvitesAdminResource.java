@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import io.github.keycloakjitsi.core.Page;
 import io.github.keycloakjitsi.core.Refusal;
+import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.models.KeycloakSession;
@@ -53,7 +54,9 @@ public class InvitesAdminResource {
         } catch (Refusal refusal) {
             return ErrorResponse.error(refusal.getMessage(), Response.Status.BAD_REQUEST).getResponse();
         }
-        List<Map<String, Object>> invites = new InviteStore(session, realm).all(page).stream().map(InviteStore::adminView).toList();
+        long now = Time.currentTime();
+        List<Map<String, Object>> invites = new InviteStore(session, realm).all(page).stream()
+                .map(invite -> InviteRules.adminView(invite, now)).toList();
         return Response.ok(invites).build();
     }
 

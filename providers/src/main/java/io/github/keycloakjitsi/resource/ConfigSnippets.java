@@ -2,6 +2,7 @@ package io.github.keycloakjitsi.resource;
 
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
+import io.github.keycloakjitsi.service.JitsiUrls;
 
 import java.net.URI;
 import java.util.LinkedHashMap;

@@ -6,10 +6,18 @@ import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
+import io.github.keycloakjitsi.invites.InvitePage;
+import io.github.keycloakjitsi.invites.InvitesResource;
 import io.github.keycloakjitsi.keycloak.JoinState;
 import io.github.keycloakjitsi.keycloak.KeycloakRealmDirectory;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import io.github.keycloakjitsi.keycloak.SignedIn;
+import io.github.keycloakjitsi.service.Issued;
+import io.github.keycloakjitsi.service.JitsiEvents;
+import io.github.keycloakjitsi.service.JitsiService;
+import io.github.keycloakjitsi.service.JitsiUrls;
+import io.github.keycloakjitsi.web.Answers;
+import io.github.keycloakjitsi.web.Requests;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
@@ -22,10 +30,7 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserSessionModel;
-import org.keycloak.services.cors.Cors;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,28 +47,29 @@ import java.util.Optional;
  *       {@link InvitePage});</li>
  *   <li>{@code GET /keys/{hex(sha256(kid))}.pem} public keys for Prosody's asap_key_server.</li>
  * </ul>
- * Bad input gets a JSON error with a 4xx status ({@link Refusal}) and an event, never a token.
- * Tokens travel only in response bodies and URL fragments, never in a query.
+ * Each endpoint reads its request and leaves the rest to {@link JitsiService}. Bad input gets a
+ * JSON error with a 4xx status ({@link Refusal}) and an event, never a token. Tokens travel only in
+ * response bodies and URL fragments, never in a query ({@link io.github.keycloakjitsi.service.Delivery}).
  */
 public class JitsiResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final Caller caller;
+    private final JitsiService jitsi;
 
     public JitsiResource(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
-        this.caller = new Caller(session);
+        this.jitsi = new JitsiService(session);
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response discovery() {
         try {
-            JitsiSettings settings = caller.settings();
+            JitsiSettings settings = jitsi.settings();
             RoomTokenSettings tokens = settings.roomTokens();
-            JitsiUrls urls = caller.urls();
+            JitsiUrls urls = jitsi.urls();
             String issuer = urls.issuer(tokens);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("issuer", issuer);
@@ -85,9 +91,9 @@ public class JitsiResource {
             doc.put("host_role", tokens.requiredRole());
             doc.put("problems", problems());
             doc.putAll(ConfigSnippets.of(settings, issuer, urls));
-            return JitsiResponses.json(Response.Status.OK, doc).build();
+            return Answers.json(Response.Status.OK, doc).build();
         } catch (Refusal refusal) {
-            return JitsiResponses.refusal(refusal).build();
+            return Answers.refusal(refusal).build();
         }
     }
 
@@ -110,60 +116,39 @@ public class JitsiResource {
     @OPTIONS
     @Path("token")
     public Response tokenPreflight() {
-        return Cors.builder().auth().preflight().allowedMethods("POST", "OPTIONS")
-                .add(Response.ok().header("Referrer-Policy", "no-referrer"));
+        return Answers.preflight("POST", "OPTIONS");
     }
 
     @POST
     @Path("token")
     @Produces(MediaType.APPLICATION_JSON)
     public Response token() {
-        JitsiEvents events = new JitsiEvents(session, realm, "token");
-        // Until the caller is known, errors carry CORS headers for any origin, so a web app can read why.
-        Cors cors = Cors.builder().allowAllOrigins().allowedMethods("POST");
-        try {
-            JitsiSettings settings = caller.settings();
-            SignedIn auth = caller.bearer(settings, events);
-            cors = caller.cors(auth, "POST");
-            RoomRequest request = roomRequest(caller.form(), settings, events);
-            RoomTokenIssuer.Issued issued = issue(settings, auth.session(), request, events);
-
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("token", issued.token());
-            body.put("room", request.room());
-            body.put("tenant", request.tenant() == null ? "" : request.tenant());
-            body.put("expires_in", issued.claims().lifetimeSeconds());
-            body.put("moderator", issued.claims().moderator());
-            body.put("url", settings.roomTokens().meetingUrl(request, issued.token()));
-            return cors.add(JitsiResponses.json(Response.Status.OK, body));
-        } catch (Caller.InvalidOrigin refusal) {
-            events.refused(refusal.error(), refusal.reason());
-            return JitsiResponses.refusal(refusal).build();
-        } catch (Refusal refusal) {
-            events.refused(refusal.error(), refusal.reason());
-            return cors.add(JitsiResponses.refusal(refusal));
-        }
+        JitsiEvents events = jitsi.events(JitsiEvents.Action.ROOM_TOKEN);
+        return jitsi.withBearer(events, "POST", caller -> {
+            Issued issued = jitsi.issueForHost(caller.session(), roomRequest(Requests.form(session), events), events);
+            return Answers.json(Response.Status.OK, jitsi.delivery().asJson(issued));
+        });
     }
 
     @GET
     @Path("join")
     public Response join() {
-        JitsiEvents events = new JitsiEvents(session, realm, "join");
+        JitsiEvents events = jitsi.events(JitsiEvents.Action.JOIN);
         RoomRequest request = null;
         try {
-            JitsiSettings settings = caller.settings();
-            request = roomRequest(caller.query(), settings, events);
-            SignedIn sso = caller.ssoSession();
+            jitsi.settings();
+            request = roomRequest(Requests.query(session), events);
+            SignedIn sso = jitsi.ssoSession();
             if (sso != null) {
-                return redirectToMeeting(settings, sso.session(), request, events).build();
+                return jitsi.delivery().toMeeting(jitsi.issueForHost(sso.session(), request, events)).build();
             }
-            return new JoinFlow(session, caller.urls()).toLogin(request);
-        } catch (Caller.NotAHost refusal) {
+            return new JoinFlow(session, jitsi.urls()).toLogin(request);
+        } catch (JitsiService.NotAHost refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return caller.guestPage(request);
+            return jitsi.guestPage(request);
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return JitsiResponses.refusal(refusal).build();
+            return Answers.refusal(refusal).build();
         }
     }
 
@@ -174,14 +159,14 @@ public class JitsiResource {
     @GET
     @Path("join/callback")
     public Response joinCallback() {
-        JitsiEvents events = new JitsiEvents(session, realm, "join");
+        JitsiEvents events = jitsi.events(JitsiEvents.Action.JOIN);
         RoomRequest request = null;
         try {
-            JitsiSettings settings = caller.settings();
-            JoinFlow flow = new JoinFlow(session, caller.urls());
-            JoinState state = flow.returnedState(caller.query());
+            JitsiSettings settings = jitsi.settings();
+            JoinFlow flow = new JoinFlow(session, jitsi.urls());
+            JoinState state = flow.returnedState(Requests.query(session));
             events.room(state.getRoom(), state.getTenant());
-            SignedIn sso = caller.ssoSession();
+            SignedIn sso = jitsi.ssoSession();
             if (sso == null) {
                 throw new Refusal(Refusal.UNAUTHORIZED, "login_required", "Please sign in to join the meeting.",
                         "no SSO session after login");
@@ -189,26 +174,27 @@ public class JitsiResource {
             // The settings may have changed since the join started: the room is checked again.
             request = RoomRequest.parse(state.getRoom(), state.getTenant(), settings.roomTokens());
             flow.markUsed(state);
-            return redirectToMeeting(settings, sso.session(), request, events).cookie(flow.clearedCookie()).build();
-        } catch (Caller.NotAHost refusal) {
+            Issued issued = jitsi.issueForHost(sso.session(), request, events);
+            return jitsi.delivery().toMeeting(issued).cookie(flow.clearedCookie()).build();
+        } catch (JitsiService.NotAHost refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return caller.guestPage(request);
+            return jitsi.guestPage(request);
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return JitsiResponses.refusal(refusal).build();
+            return Answers.refusal(refusal).build();
         }
     }
 
     /** {@code /invites}: a host's invitations (create, list, revoke). */
     @Path("invites")
     public InvitesResource invites() {
-        return new InvitesResource(caller);
+        return new InvitesResource(jitsi);
     }
 
     /** {@code /invite/{key}}: the page an invited guest opens. */
     @Path("invite/{key}")
     public InvitePage invite(@PathParam("key") String key) {
-        return new InvitePage(caller, key);
+        return new InvitePage(jitsi, key);
     }
 
     @GET
@@ -216,31 +202,14 @@ public class JitsiResource {
     public Response key(@PathParam("file") String file) {
         return KeyServer.pem(session, realm, file)
                 .map(pem -> Response.ok(pem, "application/x-pem-file").header("Referrer-Policy", "no-referrer").build())
-                .orElseGet(() -> JitsiResponses.refusal(new Refusal(Refusal.NOT_FOUND, "not_found",
+                .orElseGet(() -> Answers.refusal(new Refusal(Refusal.NOT_FOUND, "not_found",
                         "No RS256 key of this realm is named so; keys are named <hex(sha256(kid))>.pem.")).build());
     }
 
-    private static RoomRequest roomRequest(MultivaluedMap<String, String> params, JitsiSettings settings, JitsiEvents events) throws Refusal {
-        String room = Params.single(params, "room");
-        String tenant = Params.single(params, "tenant");
+    private RoomRequest roomRequest(MultivaluedMap<String, String> params, JitsiEvents events) throws Refusal {
+        String room = Requests.single(params, "room");
+        String tenant = Requests.single(params, "tenant");
         events.room(room, tenant);
-        return RoomRequest.parse(room, tenant, settings.roomTokens());
-    }
-
-    private RoomTokenIssuer.Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request,
-                                         JitsiEvents events) throws Refusal {
-        caller.mayHost(settings, userSession.getUser());
-        RoomTokenIssuer.Issued issued = new RoomTokenIssuer(session)
-                .issue(settings, userSession, request, caller.urls().issuer(settings.roomTokens()));
-        events.issued(request.room(), issued.claims().moderator(), issued.claims().lifetimeSeconds());
-        return issued;
-    }
-
-    /** To the meeting with the token in the fragment, which replaces any fragment the browser carried. */
-    private Response.ResponseBuilder redirectToMeeting(JitsiSettings settings, UserSessionModel userSession, RoomRequest request,
-                                                       JitsiEvents events) throws Refusal {
-        events.session(userSession);
-        RoomTokenIssuer.Issued issued = issue(settings, userSession, request, events);
-        return JitsiResponses.redirect(URI.create(settings.roomTokens().meetingUrl(request, issued.token())));
+        return RoomRequest.parse(room, tenant, jitsi.settings().roomTokens());
     }
 }

@@ -3,23 +3,24 @@ package io.github.keycloakjitsi.resource;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.keycloak.JoinState;
+import io.github.keycloakjitsi.service.JitsiUrls;
+import io.github.keycloakjitsi.web.Answers;
+import io.github.keycloakjitsi.web.Requests;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import org.keycloak.common.util.Base64Url;
-import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.OIDCLoginProtocolService;
+import org.keycloak.protocol.oidc.utils.PkceUtils;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
@@ -70,7 +71,7 @@ final class JoinFlow {
                 .queryParam(OIDCLoginProtocol.CODE_CHALLENGE_PARAM, codeChallengeNobodyRedeems())
                 .queryParam(OIDCLoginProtocol.CODE_CHALLENGE_METHOD_PARAM, OIDCLoginProtocol.PKCE_METHOD_S256)
                 .build(realm.getName());
-        return JitsiResponses.redirect(login).cookie(cookie(nonce, LIFETIME)).build();
+        return Answers.redirect(login).cookie(cookie(nonce, LIFETIME)).build();
     }
 
     /**
@@ -78,11 +79,11 @@ final class JoinFlow {
      * recorded yet: see {@link #markUsed}.
      */
     JoinState returnedState(MultivaluedMap<String, String> query) throws Refusal {
-        String error = Params.single(query, "error");
+        String error = Requests.single(query, "error");
         if (error != null) {
             throw new Refusal(Refusal.BAD_REQUEST, "login_failed", "The login did not complete.", "login error " + error);
         }
-        JoinState state = state(Params.single(query, "state"));
+        JoinState state = state(Requests.single(query, "state"));
         if (state == null) {
             throw new Refusal(Refusal.BAD_REQUEST, "invalid_state", "This join link is invalid or expired: open the meeting link again.",
                     "state missing, forged, expired or from another browser");
@@ -128,12 +129,7 @@ final class JoinFlow {
      * callback reads the SSO session), so the verifier is dropped at once: nobody can redeem them.
      */
     private static String codeChallengeNobodyRedeems() {
-        String verifier = SecretGenerator.getInstance().randomString(64);
-        try {
-            return Base64Url.encode(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return PkceUtils.generateS256CodeChallenge(PkceUtils.generateCodeVerifier());
     }
 
     /** Only the /join paths see it. */

@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.resource;
 
+import io.github.keycloakjitsi.core.Sha256;
 import org.keycloak.crypto.Algorithm;
 import org.keycloak.crypto.KeyUse;
 import org.keycloak.crypto.KeyWrapper;
@@ -7,11 +8,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.Key;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The realm's public RS256 keys as Prosody's {@code asap_key_server} asks for them:
@@ -19,32 +19,31 @@ import java.util.Optional;
  */
 final class KeyServer {
 
+    private static final Pattern FILE = Pattern.compile("[0-9a-f]{64}\\.pem");
+
     private KeyServer() {
     }
 
     static Optional<String> pem(KeycloakSession session, RealmModel realm, String file) {
-        if (file == null || !file.matches("[0-9a-f]{64}\\.pem")) {
+        if (file == null || !FILE.matcher(file).matches()) {
             return Optional.empty();
         }
-        String name = file.substring(0, 64);
         return session.keys().getKeysStream(realm, KeyUse.SIG, Algorithm.RS256)
                 .filter(k -> k.getStatus().isEnabled() && k.getKid() != null && k.getPublicKey() != null)
-                .filter(k -> sha256Hex(k.getKid()).equals(name))
+                .filter(k -> fileOf(k.getKid()).equals(file))
                 .findFirst()
+                .map(KeyWrapper::getPublicKey)
                 .map(KeyServer::toPem);
     }
 
-    private static String toPem(KeyWrapper key) {
-        return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getPublicKey().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+    /** The file Prosody asks for the key {@code kid}: {@code hex(sha256(kid)).pem}. */
+    static String fileOf(String kid) {
+        return Sha256.hex(kid) + ".pem";
     }
 
-    private static String sha256Hex(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    static String toPem(Key key) {
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
     }
 }

@@ -51,7 +51,8 @@ class RealmExportTest {
         assertThat(realm.get("eventsEnabled").asBoolean()).isTrue();
         assertThat(realm.get("eventsExpiration").asLong()).isEqualTo(30 * 24 * 3600);
         assertThat(realm.get("enabledEventTypes").toString()).contains("\"LOGIN\"", "\"LOGIN_ERROR\"", "\"TOKEN_EXCHANGE\"",
-                "\"TOKEN_EXCHANGE_ERROR\"", "\"CODE_TO_TOKEN\"", "\"REFRESH_TOKEN\"", "\"LOGOUT\"");
+                "\"TOKEN_EXCHANGE_ERROR\"", "\"OAUTH2_EXTENSION_GRANT\"",
+                "\"OAUTH2_EXTENSION_GRANT_ERROR\"", "\"CODE_TO_TOKEN\"", "\"REFRESH_TOKEN\"", "\"LOGOUT\"");
         assertThat(realm.get("adminEventsEnabled").asBoolean()).isTrue();
         assertThat(realm.get("attributes").get("adminEventsExpiration").asText()).isEqualTo(String.valueOf(30 * 24 * 3600));
     }

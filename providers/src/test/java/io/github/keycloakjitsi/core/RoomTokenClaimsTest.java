@@ -25,7 +25,7 @@ class RoomTokenClaimsTest {
         JitsiSettings s = settings();
         JitsiContext context = JitsiContext.of(s, new FakeUser().role("jitsi-moderator"));
         RoomTokenClaims claims = RoomTokenClaims.of(s, context, RoomRequest.parse("Daily", null, s.roomTokens()),
-                REALM_ISSUER, 1000, 99999);
+                s.roomTokens().issuerOr(REALM_ISSUER), 1000, 99999);
 
         assertThat(claims.issuer()).isEqualTo(REALM_ISSUER);
         assertThat(claims.audience()).isEqualTo("jitsi-meet");
@@ -44,8 +44,10 @@ class RoomTokenClaimsTest {
                 RoomTokenSettings.DOMAIN_SETTING, "meet.jitsi", RoomTokenSettings.LIFETIME, "600",
                 RoomTokenSettings.TENANTS, "acme##Globex");
         JitsiContext context = JitsiContext.of(s, new FakeUser());
-        RoomTokenClaims plain = RoomTokenClaims.of(s, context, RoomRequest.parse("r", null, s.roomTokens()), REALM_ISSUER, 0, 99999);
-        RoomTokenClaims tenant = RoomTokenClaims.of(s, context, RoomRequest.parse("r", "GLOBEX", s.roomTokens()), REALM_ISSUER, 0, 99999);
+        RoomTokenClaims plain = RoomTokenClaims.of(s, context, RoomRequest.parse("r", null, s.roomTokens()),
+                s.roomTokens().issuerOr(REALM_ISSUER), 0, 99999);
+        RoomTokenClaims tenant = RoomTokenClaims.of(s, context, RoomRequest.parse("r", "GLOBEX", s.roomTokens()),
+                s.roomTokens().issuerOr(REALM_ISSUER), 0, 99999);
         assertThat(plain.issuer()).isEqualTo("my_app");
         assertThat(plain.audience()).isEqualTo("my_app");
         assertThat(plain.subject()).isEqualTo("meet.jitsi");

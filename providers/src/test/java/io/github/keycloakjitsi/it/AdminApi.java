@@ -150,6 +150,15 @@ final class AdminApi {
     }
 
     /**
+     * Ends the user's online sessions one by one, as they end by themselves (idle or at their
+     * lifespan), leaving offline sessions. Unlike {@link #signOut} it sets no not-before time, which
+     * would make every token issued before this second stale, offline ones included.
+     */
+    void endOnlineSessions(String userId) {
+        realm().users().get(userId).getUserSessions().forEach(s -> realm().deleteSession(s.getId(), false));
+    }
+
+    /**
      * Runs {@code body} with Keycloak's offline_access client scope an optional scope of client
      * jitsi again (as an admin may have left it), then takes it away.
      */

@@ -116,7 +116,7 @@ class HostsAndGuestsIT {
 
         // And /jitsi/join answers with the same page, and no token.
         assertGuestPage(jitsi.get(server.realmUrl() + "/jitsi/join?room=Weekly"), MEETING_BASE + "weekly");
-        assertEvent("TOKEN_EXCHANGE_ERROR", guest.id(), "access_denied");
+        assertEvent("OAUTH2_EXTENSION_GRANT_ERROR", guest.id(), "access_denied");
     }
 
     @Test
@@ -139,7 +139,7 @@ class HostsAndGuestsIT {
         admin.removeHostRole(user.id());
 
         JitsiTokenRefusalsIT.assertRefused(JitsiTokenEndpointIT.requestToken(accessToken, Map.of("room", "r")), 403, "access_denied");
-        assertEvent("TOKEN_EXCHANGE_ERROR", user.id(), "access_denied");
+        assertEvent("OAUTH2_EXTENSION_GRANT_ERROR", user.id(), "access_denied");
     }
 
     @Test

@@ -117,12 +117,12 @@ class InvitesIT {
                 .containsEntry("livestreaming", false);
         assertThat(((Number) claims.get("exp")).longValue()).isLessThanOrEqualTo(expiresAt);
 
-        Map<String, String> details = eventsOf((String) invite.get("id"), "TOKEN_EXCHANGE").stream()
-                .filter(e -> "invite".equals(e.getDetails().get("jitsi_endpoint"))).findFirst().orElseThrow().getDetails();
+        Map<String, String> details = eventsOf((String) invite.get("id"), "OAUTH2_EXTENSION_GRANT").stream()
+                .filter(e -> "invite_use".equals(e.getDetails().get("jitsi_action"))).findFirst().orElseThrow().getDetails();
         assertThat(details).containsEntry("jitsi_guest_name", "Dora Guest").containsEntry("jitsi_invited_by", host.id())
-                .containsEntry("jitsi_moderator", "false").containsEntry("jitsi_invite_action", "use");
-        assertThat(eventsOf((String) invite.get("id"), "TOKEN_EXCHANGE")).anySatisfy(e -> {
-            assertThat(e.getDetails()).containsEntry("jitsi_invite_action", "create").containsEntry("jitsi_endpoint", "invites");
+                .containsEntry("jitsi_moderator", "false");
+        assertThat(eventsOf((String) invite.get("id"), "OAUTH2_EXTENSION_GRANT")).anySatisfy(e -> {
+            assertThat(e.getDetails()).containsEntry("jitsi_action", "invite_create");
             assertThat(e.getUserId()).isEqualTo(host.id());
         });
     }
@@ -143,7 +143,7 @@ class InvitesIT {
 
         assertNoEntry(guest.get(url), 410, "jitsiInvite_invite_used_up");
         assertNoEntry(new JitsiWebClient(server).post(url, Map.of("name", "Again")), 410, "jitsiInvite_invite_used_up");
-        assertThat(eventsOf((String) invite.get("id"), "TOKEN_EXCHANGE_ERROR")).anySatisfy(e -> assertThat(e.getError()).isEqualTo("invite_used_up"));
+        assertThat(eventsOf((String) invite.get("id"), "OAUTH2_EXTENSION_GRANT_ERROR")).anySatisfy(e -> assertThat(e.getError()).isEqualTo("invite_used_up"));
     }
 
     @Test
@@ -194,8 +194,8 @@ class InvitesIT {
         assertNoEntry(web.post((String) first.get("url"), Map.of("name", "Late")), 410, "jitsiInvite_invite_ended");
         assertThat(Json.array(web.invites(accessToken).body())).extracting(i -> i.get("id")).containsExactly(second.get("id"));
         assertThat(web.revokeInvite(accessToken, (String) first.get("id")).statusCode()).as("again: the same").isEqualTo(204);
-        assertThat(eventsOf((String) first.get("id"), "TOKEN_EXCHANGE"))
-                .filteredOn(e -> "revoke".equals(e.getDetails().get("jitsi_invite_action"))).singleElement()
+        assertThat(eventsOf((String) first.get("id"), "OAUTH2_EXTENSION_GRANT"))
+                .filteredOn(e -> "invite_revoke".equals(e.getDetails().get("jitsi_action"))).singleElement()
                 .satisfies(e -> assertThat(e.getUserId()).isEqualTo(host.id()));
     }
 
@@ -300,6 +300,29 @@ class InvitesIT {
             assertNoEntry(fourth, 429, "jitsiInvite_slow_down");
             guestToken(new JitsiWebClient(server).post(other, Map.of("name", "Elsewhere")), MEETING_BASE + "webinar");
         });
+    }
+
+    /** Every invitation action is a Jitsi event of its own, never one of Keycloak's token exchanges; a refused list too. */
+    @Test
+    void eachActionIsAnEventAnAuditorCanFilter() throws Exception {
+        AdminApi.TestUser host = admin.newUser("audited");
+        String accessToken = hostToken(server, host);
+        Map<String, Object> invite = invite(server, accessToken, Map.of("room", "Ledger"));
+        assertThat(new JitsiWebClient(server).revokeInvite(accessToken, (String) invite.get("id")).statusCode()).isEqualTo(204);
+        JitsiWebClient web = new JitsiWebClient(server);
+        JitsiTokenRefusalsIT.assertRefused(web.send(HttpRequest.newBuilder(URI.create(server.issuer() + "/jitsi/invites?max=0"))
+                .header("Authorization", "Bearer " + accessToken)), 400, "invalid_request");
+
+        assertThat(eventsOf((String) invite.get("id"), "OAUTH2_EXTENSION_GRANT")).extracting(e -> e.getDetails().get("jitsi_action"))
+                .containsExactlyInAnyOrder("invite_create", "invite_revoke");
+        assertThat(admin.events("OAUTH2_EXTENSION_GRANT_ERROR")).filteredOn(e -> host.id().equals(e.getUserId())).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getError()).isEqualTo("invalid_request");
+                    assertThat(e.getDetails()).containsEntry("jitsi_action", "invite_list")
+                            .containsEntry("grant_type", "urn:keycloak-jitsi:jitsi");
+                });
+        assertThat(admin.events("TOKEN_EXCHANGE")).noneMatch(e -> host.id().equals(e.getUserId()));
+        assertThat(admin.events("TOKEN_EXCHANGE_ERROR")).noneMatch(e -> host.id().equals(e.getUserId()));
     }
 
     @Test

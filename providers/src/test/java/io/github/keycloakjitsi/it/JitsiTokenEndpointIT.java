@@ -234,12 +234,13 @@ class JitsiTokenEndpointIT {
         assertThat(requestToken(accessToken, Map.of("room", "EventRoom")).statusCode()).isEqualTo(200);
         assertThat(requestToken(accessToken, Map.of("room", "../x")).statusCode()).isEqualTo(400);
 
-        assertThat(admin.events("TOKEN_EXCHANGE")).anySatisfy(e -> {
+        assertThat(admin.events("OAUTH2_EXTENSION_GRANT")).anySatisfy(e -> {
             assertThat(e.getUserId()).isEqualTo(user.id());
             assertThat(e.getDetails()).containsEntry("jitsi_room", "eventroom")
-                    .containsEntry("jitsi_moderator", "true").containsEntry("jitsi_endpoint", "token");
+                    .containsEntry("jitsi_moderator", "true").containsEntry("jitsi_action", "room_token")
+                    .containsEntry("grant_type", "urn:keycloak-jitsi:jitsi");
         });
-        assertThat(admin.events("TOKEN_EXCHANGE_ERROR")).anySatisfy(e -> {
+        assertThat(admin.events("OAUTH2_EXTENSION_GRANT_ERROR")).anySatisfy(e -> {
             assertThat(e.getError()).isEqualTo("invalid_room");
             assertThat(e.getDetails()).containsEntry("jitsi_room", "../x").containsKey("reason");
         });

@@ -98,11 +98,11 @@ class JitsiTokenRefusalsIT {
         String passwordGrant = admin.passwordGrant("admin-cli", user);
         HttpResponse<String> refused = requestToken(passwordGrant, Map.of("room", "r"));
         assertRefused(refused, 403, "access_denied");
-        assertThat(admin.events("TOKEN_EXCHANGE_ERROR")).anySatisfy(e -> {
+        assertThat(admin.events("OAUTH2_EXTENSION_GRANT_ERROR")).anySatisfy(e -> {
             assertThat(e.getError()).isEqualTo("access_denied");
             assertThat(e.getClientId()).isEqualTo("admin-cli");
             assertThat(e.getUserId()).isEqualTo(user.id());
-            assertThat(e.getDetails().get("reason")).contains("admin-cli is not one of the token endpoint's clients");
+            assertThat(e.getDetails().get("reason")).contains("admin-cli is not one of the Jitsi clients");
         });
 
         String copy = "jitsi-app-" + UUID.randomUUID().toString().substring(0, 6);

@@ -67,7 +67,8 @@ class RealmImportIT {
         assertThat(events.isEventsEnabled()).isTrue();
         assertThat(events.getEventsExpiration()).isEqualTo(30L * 24 * 3600);
         assertThat(events.isAdminEventsEnabled()).isTrue();
-        assertThat(events.getEnabledEventTypes()).contains("LOGIN", "LOGIN_ERROR", "TOKEN_EXCHANGE", "TOKEN_EXCHANGE_ERROR");
+        assertThat(events.getEnabledEventTypes()).contains("LOGIN", "LOGIN_ERROR", "TOKEN_EXCHANGE", "TOKEN_EXCHANGE_ERROR",
+                "OAUTH2_EXTENSION_GRANT", "OAUTH2_EXTENSION_GRANT_ERROR");
 
         assertThatThrownBy(() -> admin.createUser("weak-" + java.util.UUID.randomUUID(), "short-pw", u -> { }))
                 .as("the password policy applies").hasMessageContaining("400").hasMessageContaining("invalidPasswordMinLength");

@@ -1,4 +1,4 @@
-package io.github.keycloakjitsi.keycloak;
+package io.github.keycloakjitsi.web;
 
 import org.keycloak.common.util.UriUtils;
 import org.keycloak.models.ClientModel;

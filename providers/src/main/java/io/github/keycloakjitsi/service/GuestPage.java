@@ -1,12 +1,10 @@
-package io.github.keycloakjitsi.keycloak;
+package io.github.keycloakjitsi.service;
 
-import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.RoomRequest;
-import io.github.keycloakjitsi.core.RoomTokenSettings;
+import io.github.keycloakjitsi.keycloak.JoinState;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.util.JsonSerialization;
@@ -17,12 +15,12 @@ import java.util.Optional;
 /**
  * The page for someone who signed in but may not start meetings here: themed like the login page
  * (template {@value #TEMPLATE}, shipped in the jar's theme-resources, so every login theme has
- * it), saying they can still join as a guest, with the way back to the meeting they came from.
- * That way back is only ever a room under the realm's Jitsi URL (the mapper's setting): the room
- * and tenant are read from the login's state (Jitsi's sso.html state, or /join's signed state) and
- * checked like any room name; nothing else from the request goes into it.
+ * it), saying they can still join as a guest, with the way back to the meeting they came from
+ * ({@link Delivery#guestLink}). The room and tenant of that way back are read from the login's
+ * state (Jitsi's sso.html state, or /join's signed state) and checked like any room name; nothing
+ * else from the request goes into it.
  */
-public final class GuestPage {
+final class GuestPage {
 
     public static final String TEMPLATE = "jitsi-host-required.ftl";
     /** The template's attribute for the way back, absent when there is none. */
@@ -34,32 +32,18 @@ public final class GuestPage {
     }
 
     /** The page, 403, with the way back when there is one. */
-    public static Response render(LoginFormsProvider forms, Optional<String> link) {
+    static Response render(LoginFormsProvider forms, Optional<String> link) {
         link.ifPresent(l -> forms.setAttribute(LINK, l));
         return forms.setStatus(Response.Status.FORBIDDEN).createForm(TEMPLATE);
     }
 
-    /** The meeting a login of client jitsi or jitsi-join set out for; else the Jitsi URL itself. */
-    public static Optional<String> linkFor(KeycloakSession session, AuthenticationSessionModel login) {
-        Optional<RoomTokenSettings> jitsi = jitsi(login.getRealm());
-        if (jitsi.isEmpty()) {
+    /** The room a login of client jitsi or jitsi-join set out for, read from its state; empty when there is none. */
+    static Optional<RoomRequest> roomOfLogin(KeycloakSession session, AuthenticationSessionModel login) {
+        String state = login.getClientNote(OIDCLoginProtocol.STATE_PARAM);
+        if (state == null || state.length() > MAX_STATE_LENGTH) {
             return Optional.empty();
         }
-        String state = login.getClientNote(OIDCLoginProtocol.STATE_PARAM);
-        Optional<RoomRequest> room = state == null || state.length() > MAX_STATE_LENGTH ? Optional.empty()
-                : JoinState.CLIENT_ID.equals(login.getClient().getClientId()) ? fromJoinState(session, state) : fromJitsiState(state);
-        return Optional.of(room.map(jitsi.get()::meetingLink).orElse(jitsi.get().jitsiUrl().toString()));
-    }
-
-    /** The meeting of a /join request, as a guest's link. */
-    public static Optional<String> linkFor(RealmModel realm, RoomRequest request) {
-        return jitsi(realm).map(settings -> RoomRequest.WILDCARD.equals(request.room())
-                ? settings.jitsiUrl().toString() : settings.meetingLink(request));
-    }
-
-    private static Optional<RoomTokenSettings> jitsi(RealmModel realm) {
-        return RealmJitsiMapper.find(realm).flatMap(MapperSettings::of).map(JitsiSettings::roomTokens)
-                .filter(RoomTokenSettings::enabled);
+        return JoinState.CLIENT_ID.equals(login.getClient().getClientId()) ? fromJoinState(session, state) : fromJitsiState(state);
     }
 
     /** Jitsi's {state}: JSON with room, roomSafe (its backend-safe form) and tenant. */

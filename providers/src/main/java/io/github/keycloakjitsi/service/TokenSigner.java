@@ -1,4 +1,4 @@
-package io.github.keycloakjitsi.resource;
+package io.github.keycloakjitsi.service;
 
 import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiSettings;
@@ -29,22 +29,19 @@ import java.util.UUID;
  * (its kid is in /certs) through Keycloak's signature provider, or HS256 with the shared secret
  * read from Keycloak's vault.
  */
-final class RoomTokenIssuer {
-
-    record Issued(String token, RoomTokenClaims claims) {
-    }
+final class TokenSigner {
 
     private final KeycloakSession session;
     private final RealmModel realm;
 
-    RoomTokenIssuer(KeycloakSession session) {
+    TokenSigner(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
     }
 
-    Issued issue(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
+    Issued forUser(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
         JitsiContext context = JitsiContext.forRoom(settings, new KeycloakUserFacts(session, realm, userSession.getUser()), request);
-        return sign(settings.roomTokens(), RoomTokenClaims.of(settings, context, request, issuer,
+        return sign(settings.roomTokens(), request, RoomTokenClaims.of(settings, context, request, issuer,
                 Time.currentTime(), sessionEndsAt(userSession)));
     }
 
@@ -52,15 +49,15 @@ final class RoomTokenIssuer {
      * A guest's token for the invitation's room: member, the guest's name, never past the
      * invitation's end. Its user id names the invitation and this use, never a user of the realm.
      */
-    Issued issueGuest(JitsiSettings settings, String inviteId, long inviteEndsAt, RoomRequest request, String name,
-                      String issuer) throws Refusal {
+    Issued forGuest(JitsiSettings settings, String inviteId, long inviteEndsAt, RoomRequest request, String name,
+                    String issuer) throws Refusal {
         String guestId = inviteId + ":" + SecretGenerator.getInstance().randomString(8);
         JitsiContext context = JitsiContext.guest(settings, guestId, name);
-        return sign(settings.roomTokens(), RoomTokenClaims.of(settings, context, request, issuer,
+        return sign(settings.roomTokens(), request, RoomTokenClaims.of(settings, context, request, issuer,
                 Time.currentTime(), inviteEndsAt));
     }
 
-    private Issued sign(RoomTokenSettings settings, RoomTokenClaims claims) throws Refusal {
+    private Issued sign(RoomTokenSettings settings, RoomRequest request, RoomTokenClaims claims) throws Refusal {
         JsonWebToken jwt = new JsonWebToken()
                 .id(UUID.randomUUID().toString())
                 .type(RoomTokenClaims.TYPE)
@@ -72,7 +69,7 @@ final class RoomTokenIssuer {
                 .exp(claims.expiresAt());
         jwt.setOtherClaims("room", claims.room());
         jwt.setOtherClaims("context", claims.context());
-        return new Issued(sign(settings, jwt), claims);
+        return new Issued(sign(settings, jwt), request, claims);
     }
 
     /** Prosody wants header typ exactly "JWT" and, in key mode, an RS* alg with a kid. */

@@ -1,4 +1,4 @@
-package io.github.keycloakjitsi.resource;
+package io.github.keycloakjitsi.service;
 
 import io.github.keycloakjitsi.core.RoomTokenSettings;
 import org.keycloak.models.KeycloakSession;
@@ -14,49 +14,49 @@ import java.net.URI;
  * @param realm       the realm's base URL, {@code .../realms/<realm>}
  * @param realmIssuer the realm's issuer (what Keycloak's own tokens carry as {@code iss})
  */
-record JitsiUrls(String realm, String realmIssuer) {
+public record JitsiUrls(String realm, String realmIssuer) {
 
-    static JitsiUrls of(KeycloakSession session, RealmModel realmModel) {
+    public static JitsiUrls of(KeycloakSession session, RealmModel realmModel) {
         URI base = session.getContext().getUri().getBaseUri();
         return new JitsiUrls(Urls.realmBase(base).path(realmModel.getName()).build().toString(),
                 Urls.realmIssuer(base, realmModel.getName()));
     }
 
-    /** {@code iss} of room tokens: the configured issuer, else the realm's. */
-    String issuer(RoomTokenSettings tokens) {
-        return tokens.issuer() != null ? tokens.issuer() : realmIssuer;
+    /** {@code iss} of room tokens: {@link RoomTokenSettings#issuerOr} the realm's. */
+    public String issuer(RoomTokenSettings tokens) {
+        return tokens.issuerOr(realmIssuer);
     }
 
-    String jitsi() {
+    public String jitsi() {
         return realm + "/jitsi";
     }
 
-    String token() {
+    public String token() {
         return jitsi() + "/token";
     }
 
-    String join() {
+    public String join() {
         return jitsi() + "/join";
     }
 
-    String joinCallback() {
+    public String joinCallback() {
         return join() + "/callback";
     }
 
-    String invites() {
+    public String invites() {
         return jitsi() + "/invites";
     }
 
     /** The page an invitation's link opens; the key is a path segment of random letters and digits. */
-    String invitePage(String key) {
+    public String invitePage(String key) {
         return jitsi() + "/invite/" + key;
     }
 
-    String keys() {
+    public String keys() {
         return jitsi() + "/keys";
     }
 
-    String certs() {
+    public String certs() {
         return realm + "/protocol/openid-connect/certs";
     }
 }

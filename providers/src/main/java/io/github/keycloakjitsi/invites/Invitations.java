@@ -1,0 +1,119 @@
+package io.github.keycloakjitsi.invites;
+
+import io.github.keycloakjitsi.core.GuestName;
+import io.github.keycloakjitsi.core.InviteRequest;
+import io.github.keycloakjitsi.core.Page;
+import io.github.keycloakjitsi.core.Refusal;
+import io.github.keycloakjitsi.core.RoomRequest;
+import io.github.keycloakjitsi.service.Issued;
+import io.github.keycloakjitsi.service.JitsiEvents;
+import io.github.keycloakjitsi.service.JitsiService;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.UserModel;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What hosts and guests do with invitations, whatever the front end (the JSON API of
+ * {@link InvitesResource}, the guest page of {@link InvitePage}, pages to come): create, list and
+ * revoke one's own, open a link, and use it for a guest token. Each step refuses with a
+ * {@link Refusal}; the settings, the host rule and the tokens are {@link JitsiService}'s.
+ */
+public final class Invitations {
+
+    private final JitsiService jitsi;
+    private final InviteStore store;
+
+    public Invitations(JitsiService jitsi) {
+        this.jitsi = jitsi;
+        this.store = new InviteStore(jitsi.session(), jitsi.realm());
+    }
+
+    /** A new invitation: the host sees it with its link this once (only a hash of the link's key is kept). */
+    public Map<String, Object> create(UserModel host, InviteRequest request, JitsiEvents events) throws Refusal {
+        jitsi.mayHost(host);
+        int maxLive = jitsi.settings().invites().maxLivePerHost();
+        InviteStore.Created created;
+        try {
+            created = store.create(host.getId(), request, maxLive);
+        } catch (InviteStore.TooManyLive e) {
+            throw new Refusal(Refusal.CONFLICT, "too_many_invites", "You have " + maxLive + " live invitations, the most this "
+                    + "realm allows: revoke one (DELETE /jitsi/invites/{id}) or wait until one ends.", "live invitations at the limit");
+        }
+        events.invite(created.invite().getId()).room(request.room().room(), request.room().tenant()).succeeded();
+        Map<String, Object> view = InviteRules.view(created.invite());
+        view.put("url", jitsi.urls().invitePage(created.key()));
+        return view;
+    }
+
+    /** A page of the host's live invitations, oldest first. A host may see theirs even after losing the host role. */
+    public List<Map<String, Object>> liveOf(UserModel host, Page page) {
+        return store.liveOf(host.getId(), page).stream().map(InviteRules::view).toList();
+    }
+
+    /**
+     * Revokes one of the host's invitations at once, on every node; revoking again changes nothing
+     * and records nothing. A host may revoke theirs even after losing the right to make new ones.
+     */
+    public void revoke(UserModel host, String id, JitsiEvents events) throws Refusal {
+        InviteEntity invite = store.byId(id).filter(i -> i.getCreatedBy().equals(host.getId()))
+                .orElseThrow(() -> new Refusal(Refusal.NOT_FOUND, "invite_not_found", "You have no invitation with this id."));
+        events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant());
+        if (store.revoke(invite.getId(), host.getId())) {
+            events.succeeded();
+        }
+    }
+
+    /** The invitation a link's key opens, if it can be used now as far as its row says (a use checks again, atomically). */
+    public InviteEntity open(String key, JitsiEvents events) throws Refusal {
+        if (!jitsi.settings().invites().enabled()) {
+            throw new Refusal(Refusal.NOT_FOUND, "invitations_disabled", "Invitations are not enabled in this realm.");
+        }
+        InviteEntity invite = store.byKey(key).orElseThrow(() -> InviteRules.refusal(InviteRules.Refused.UNKNOWN));
+        events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant());
+        Optional<InviteRules.Refused> refused = InviteRules.whyNot(invite, Time.currentTime(), jitsi.settings().invites().joinsPerMinute());
+        if (refused.isPresent()) {
+            throw InviteRules.refusal(refused.get());
+        }
+        return invite;
+    }
+
+    /**
+     * One use of an open invitation, for a guest of this name (the host's, when the host fixed it):
+     * a guest token for its room, if the host may still invite and a use is left.
+     */
+    public Issued use(InviteEntity invite, String typedName, JitsiEvents events) throws Refusal {
+        String name = GuestName.check(invite.getGuestName() != null ? invite.getGuestName() : typedName);
+        events.guest(name, invite.getCreatedBy());
+        RoomRequest room = RoomRequest.parse(invite.getRoom(), invite.getTenant(), jitsi.settings().roomTokens());
+        hostMayStillInvite(invite);
+        // Signed before the use is counted: the use locks the invitation's row until the request
+        // ends, so the lock is held for as little as possible. A token whose use is refused is never sent.
+        Issued issued = jitsi.issueForGuest(invite.getId(), invite.getExpiresAt(), room, name);
+        Optional<InviteRules.Refused> refused = store.use(invite, jitsi.settings().invites().joinsPerMinute());
+        if (refused.isPresent()) {
+            throw InviteRules.refusal(refused.get());
+        }
+        jitsi.recordGuest(issued, events);
+        return issued;
+    }
+
+    /**
+     * The host's invitation is theirs to give only while they may start meetings: disabled, or
+     * without the host role, their invitations let nobody in (a removed user's are deleted).
+     */
+    private void hostMayStillInvite(InviteEntity invite) throws Refusal {
+        UserModel host = jitsi.session().users().getUserById(jitsi.realm(), invite.getCreatedBy());
+        try {
+            if (host == null) {
+                throw new Refusal(Refusal.FORBIDDEN, "access_denied", "", "the user was removed");
+            }
+            jitsi.mayHost(host);
+        } catch (Refusal hostRefused) {
+            throw new Refusal(Refusal.GONE, "invite_ended", "This invitation is no longer valid.",
+                    "the inviting host may no longer start meetings: " + hostRefused.reason());
+        }
+    }
+}

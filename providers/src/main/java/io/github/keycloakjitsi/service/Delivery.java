@@ -1,0 +1,48 @@
+package io.github.keycloakjitsi.service;
+
+import io.github.keycloakjitsi.core.RoomRequest;
+import io.github.keycloakjitsi.core.RoomTokenSettings;
+import io.github.keycloakjitsi.web.Answers;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a room token goes, and the one place that builds a meeting's address: always under the
+ * realm's Jitsi URL (the mapper's setting), never from a scheme, host or path of the request. A
+ * token travels only in a response body or in the fragment of the meeting URL (which browsers
+ * never send to a server), never in a query.
+ */
+public final class Delivery {
+
+    private final RoomTokenSettings tokens;
+
+    Delivery(RoomTokenSettings tokens) {
+        this.tokens = tokens;
+    }
+
+    /** 302 to the meeting with the token in the fragment, which replaces any fragment the browser carried. */
+    public Response.ResponseBuilder toMeeting(Issued issued) {
+        return Answers.redirect(URI.create(tokens.meetingUrl(issued.request(), issued.token())));
+    }
+
+    /** {@code POST /jitsi/token}'s answer: the token and the meeting URL that carries it. */
+    public Map<String, Object> asJson(Issued issued) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", issued.token());
+        body.put("room", issued.request().room());
+        body.put("tenant", issued.request().tenant() == null ? "" : issued.request().tenant());
+        body.put("expires_in", issued.claims().lifetimeSeconds());
+        body.put("moderator", issued.claims().moderator());
+        body.put("url", tokens.meetingUrl(issued.request(), issued.token()));
+        return body;
+    }
+
+    /** The meeting for someone who joins without a token (a guest); the Jitsi URL itself for {@code *} or no room. */
+    public String guestLink(RoomRequest request) {
+        return request == null || RoomRequest.WILDCARD.equals(request.room()) ? tokens.jitsiUrl().toString()
+                : tokens.meetingLink(request);
+    }
+}

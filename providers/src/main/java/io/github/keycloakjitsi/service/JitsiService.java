@@ -1,0 +1,177 @@
+package io.github.keycloakjitsi.service;
+
+import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.core.Refusal;
+import io.github.keycloakjitsi.core.RoomRequest;
+import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
+import io.github.keycloakjitsi.keycloak.MapperSettings;
+import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
+import io.github.keycloakjitsi.keycloak.SignedIn;
+import io.github.keycloakjitsi.web.Answers;
+import io.github.keycloakjitsi.web.Bearer;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.cors.Cors;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import java.util.Optional;
+
+/**
+ * The steps every Jitsi entry point shares (the realm resource, the invitation pages, the login
+ * gate), each written once: the realm's Jitsi settings (read once per request), who may host, a
+ * room token for a host or a guest, where it goes ({@link Delivery}), the guest page, and the
+ * events. Each step refuses with a {@link Refusal}; the entry points only read the request and
+ * turn the outcome into an answer.
+ */
+public final class JitsiService {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private JitsiSettings settings;
+
+    public JitsiService(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    public KeycloakSession session() {
+        return session;
+    }
+
+    public RealmModel realm() {
+        return realm;
+    }
+
+    public JitsiUrls urls() {
+        return JitsiUrls.of(session, realm);
+    }
+
+    /** The settings of client jitsi's Jitsi Meet mapper, when they switch the Jitsi entry points on. */
+    public JitsiSettings settings() throws Refusal {
+        if (settings == null) {
+            ProtocolMapperModel mapper = RealmJitsiMapper.find(realm).orElseThrow(() -> Refusal.notConfigured(
+                    "Jitsi tokens are not set up in this realm: client 'jitsi' has no Jitsi Meet mapper."));
+            // The cache logs why invalid settings are invalid, once.
+            JitsiSettings found = MapperSettings.of(mapper).orElseThrow(() -> Refusal.notConfigured(
+                    "The Jitsi settings of this realm are invalid; see the server log."));
+            if (!found.roomTokens().enabled()) {
+                throw Refusal.notConfigured("Jitsi tokens are not set up in this realm: give the Jitsi Meet mapper of client 'jitsi' a Jitsi URL.");
+            }
+            settings = found;
+        }
+        return settings;
+    }
+
+    /** The settings, or empty where {@link #settings()} refuses. */
+    public Optional<JitsiSettings> settingsIfOn() {
+        try {
+            return Optional.of(settings());
+        } catch (Refusal off) {
+            return Optional.empty();
+        }
+    }
+
+    public JitsiEvents events(JitsiEvents.Action action) {
+        return new JitsiEvents(session, realm, action);
+    }
+
+    public Delivery delivery() throws Refusal {
+        return new Delivery(settings().roomTokens());
+    }
+
+    /** Who may start meetings (get room tokens, invite): the one rule of {@link JitsiSettings#whyNotAHost}. */
+    public void mayHost(UserModel user) throws Refusal {
+        JitsiSettings jitsi = settings();
+        Optional<JitsiSettings.NotAHost> why = jitsi.whyNotAHost(new KeycloakUserFacts(session, realm, user));
+        if (why.isPresent()) {
+            throw why.get() == JitsiSettings.NotAHost.DISABLED
+                    ? new Refusal(Refusal.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled")
+                    : new NotAHost(jitsi.roomTokens().requiredRole());
+        }
+    }
+
+    /** The user may not start meetings: JSON for /token, the guest page in a browser. */
+    public static final class NotAHost extends Refusal {
+        NotAHost(String role) {
+            super(Refusal.FORBIDDEN, "access_denied", "You may not start meetings here (role " + role + " required).",
+                    "missing role " + role);
+        }
+    }
+
+    /** A room token for the user of an SSO session or access token, if they may host now; recorded. */
+    public Issued issueForHost(UserSessionModel userSession, RoomRequest request, JitsiEvents events) throws Refusal {
+        events.session(userSession);
+        mayHost(userSession.getUser());
+        Issued issued = new TokenSigner(session).forUser(settings(), userSession, request, urls().issuer(settings().roomTokens()));
+        events.issued(request.room(), issued.claims().moderator(), issued.claims().lifetimeSeconds());
+        return issued;
+    }
+
+    /**
+     * A guest's token for one room, never past {@code endsAt}: not recorded yet, since an invitation
+     * counts the use after signing ({@link #recordGuest}), and a token whose use is refused is never sent.
+     */
+    public Issued issueForGuest(String inviteId, long endsAt, RoomRequest request, String name) throws Refusal {
+        return new TokenSigner(session).forGuest(settings(), inviteId, endsAt, request, name, urls().issuer(settings().roomTokens()));
+    }
+
+    public void recordGuest(Issued issued, JitsiEvents events) {
+        events.issued(issued.request().room(), issued.claims().moderator(), issued.claims().lifetimeSeconds());
+    }
+
+    /** The SSO session of the browser's identity cookie, or null. */
+    public SignedIn ssoSession() {
+        return SignedIn.of(AuthenticationManager.authenticateIdentityCookie(session, realm, true));
+    }
+
+    /** What an entry point for bearer tokens does once the caller is known. */
+    public interface BearerStep {
+        Response.ResponseBuilder run(SignedIn caller) throws Refusal;
+    }
+
+    /**
+     * An endpoint for the bearer of an access token of one of the Jitsi clients: the caller is
+     * authenticated and the origin checked before anything else; refusals carry CORS headers for
+     * any origin until the caller is known (so a web app can read why), none for a foreign origin;
+     * each refusal is recorded.
+     */
+    public Response withBearer(JitsiEvents events, String method, BearerStep step) {
+        Cors cors = Cors.builder().allowAllOrigins().allowedMethods(method);
+        try {
+            SignedIn caller;
+            try {
+                caller = Bearer.authenticate(session, settings().roomTokens().clients());
+            } catch (Bearer.NotAJitsiClient refusal) {
+                events.session(refusal.caller().session()).client(refusal.caller().client());
+                throw refusal;
+            }
+            events.session(caller.session()).client(caller.client());
+            cors = Bearer.cors(session, caller, method);
+            return cors.add(step.run(caller));
+        } catch (Bearer.InvalidOrigin refusal) {
+            events.refused(refusal.error(), refusal.reason());
+            return Answers.refusal(refusal).build();
+        } catch (Refusal refusal) {
+            events.refused(refusal.error(), refusal.reason());
+            return cors.add(Answers.refusal(refusal));
+        }
+    }
+
+    /** The guest page for a room of a browser request (/join), with the way back to it as a guest. */
+    public Response guestPage(RoomRequest request) {
+        return GuestPage.render(session.getProvider(LoginFormsProvider.class), settingsIfOn()
+                .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request)));
+    }
+
+    /** The guest page at the end of a login (the login gate), with the way back to the meeting the login set out for. */
+    public Response guestPage(LoginFormsProvider forms, AuthenticationSessionModel login) {
+        return GuestPage.render(forms, settingsIfOn()
+                .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(GuestPage.roomOfLogin(session, login).orElse(null))));
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.keycloakjitsi.web;
+
+import io.github.keycloakjitsi.core.Refusal;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.models.KeycloakSession;
+
+import java.util.List;
+
+/** A request's parameters as the Jitsi entry points take them: decoded, each at most once. */
+public final class Requests {
+
+    private Requests() {
+    }
+
+    /** The parameter's one value; null when absent; a refusal when it is given more than once. */
+    public static String single(MultivaluedMap<String, String> params, String name) throws Refusal {
+        List<String> values = params.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_request", "Give " + name + " at most once.");
+        }
+        return values.get(0);
+    }
+
+    /**
+     * The query, decoded. A URL's query is ASCII: raw spaces, controls or non-ASCII bytes (which
+     * browsers always percent-encode) would be read in whatever charset the server guesses, so they
+     * are refused rather than read.
+     */
+    public static MultivaluedMap<String, String> query(KeycloakSession session) throws Refusal {
+        String raw = session.getContext().getUri().getRequestUri().getRawQuery();
+        if (raw != null && raw.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_request",
+                    "The query holds raw spaces, control or non-ASCII characters: percent-encode it.");
+        }
+        return session.getContext().getUri().getQueryParameters();
+    }
+
+    /** Keycloak has parsed the form before the endpoint runs (see README, "Known limits"). */
+    public static MultivaluedMap<String, String> form(KeycloakSession session) throws Refusal {
+        MediaType type = session.getContext().getRequestHeaders().getMediaType();
+        if (type != null && !type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
+            throw new Refusal(Refusal.UNSUPPORTED_MEDIA_TYPE, "invalid_request",
+                    "Send the form as application/x-www-form-urlencoded.", "content type " + type);
+        }
+        return session.getContext().getHttpRequest().getDecodedFormParameters();
+    }
+}

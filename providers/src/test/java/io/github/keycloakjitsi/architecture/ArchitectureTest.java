@@ -1,0 +1,80 @@
+package io.github.keycloakjitsi.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which package of the bundle may use which, read from the compiled classes. From the bottom up:
+ * {@code core} (Jitsi's rules, pure), {@code keycloak} (adapters over Keycloak's models),
+ * {@code web} (request parsing, bearer tokens, CORS, answers), {@code service} (the one Jitsi
+ * service every entry point calls), {@code invites} (invitations: store, use cases, their
+ * endpoints), and the entry points on top: {@code resource} (/realms/{realm}/jitsi),
+ * {@code login} (the host gate) and {@code mapper} (the protocol mapper). Nothing uses a package
+ * above it, and no two packages use each other.
+ */
+class ArchitectureTest {
+
+    private static final String BASE = "io.github.keycloakjitsi";
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(BASE);
+    }
+
+    @Test
+    void everyPackageIsALayer() {
+        assertThat(classes.stream().map(c -> c.getPackageName().substring(BASE.length() + 1)).distinct())
+                .as("a new package needs its place in the layers below")
+                .containsExactlyInAnyOrder("core", "keycloak", "web", "service", "invites", "resource", "login", "mapper");
+    }
+
+    @Test
+    void nothingUsesALayerAboveIt() {
+        ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("core").definedBy(BASE + ".core..")
+                .layer("keycloak").definedBy(BASE + ".keycloak..")
+                .layer("web").definedBy(BASE + ".web..")
+                .layer("service").definedBy(BASE + ".service..")
+                .layer("invites").definedBy(BASE + ".invites..")
+                .layer("resource").definedBy(BASE + ".resource..")
+                .layer("login").definedBy(BASE + ".login..")
+                .layer("mapper").definedBy(BASE + ".mapper..")
+                .whereLayer("mapper").mayNotBeAccessedByAnyLayer()
+                .whereLayer("login").mayNotBeAccessedByAnyLayer()
+                .whereLayer("resource").mayNotBeAccessedByAnyLayer()
+                .whereLayer("invites").mayOnlyBeAccessedByLayers("resource")
+                .whereLayer("service").mayOnlyBeAccessedByLayers("invites", "resource", "login")
+                .whereLayer("web").mayOnlyBeAccessedByLayers("service", "invites", "resource")
+                .whereLayer("keycloak").mayOnlyBeAccessedByLayers("web", "service", "invites", "resource", "login", "mapper");
+        layers.check(classes);
+    }
+
+    @Test
+    void noCircles() {
+        slices().matching(BASE + ".(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void theRulesArePure() {
+        noClasses().that().resideInAPackage(BASE + ".core..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(BASE + ".core..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheWebLayerAndTheEntryPointsReadRequests() {
+        noClasses().that().resideInAnyPackage(BASE + ".core..", BASE + ".keycloak..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..")
+                .check(classes);
+    }
+}
