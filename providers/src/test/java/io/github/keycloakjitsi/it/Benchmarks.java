@@ -159,6 +159,64 @@ final class Benchmarks {
         return md.toString();
     }
 
+    /**
+     * Where Keycloak's CPU goes under one variant's load, sampled by the JDK's flight recorder
+     * (10 ms execution samples of every thread, settings "profile"): how many samples there were,
+     * how many had a frame of {@code prefix} on their stack, and the top frames of {@code prefix}
+     * by how often they were the deepest such frame. A share of samples is a ratio within one
+     * recording, so machine noise hits both sides of it alike.
+     */
+    record Profile(long samples, long inPrefix, Map<String, Long> topFrames) {
+        double share() {
+            return samples == 0 ? 0 : (double) inPrefix / samples;
+        }
+    }
+
+    static Profile profile(KeycloakServer server, Variant variant, int connections, Duration duration, String prefix) {
+        try {
+            Path bin = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
+            Path recording = Files.createTempFile("keycloak", ".jfr");
+            String pid = String.valueOf(server.javaPid());
+            jdkTool(bin.resolve("jcmd"), pid, "JFR.start", "name=benchmark", "settings=profile");
+            run(server, variant, connections, duration);
+            jdkTool(bin.resolve("jcmd"), pid, "JFR.stop", "name=benchmark", "filename=" + recording);
+            String samples = jdkTool(bin.resolve("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth", "256",
+                    recording.toString());
+            Files.delete(recording);
+            long total = 0;
+            long in = 0;
+            Map<String, Long> top = new LinkedHashMap<>();
+            for (String sample : samples.split("jdk\\.ExecutionSample \\{")) {
+                if (!sample.contains("stackTrace")) {
+                    continue;
+                }
+                total++;
+                java.util.Optional<String> deepest = sample.lines().map(String::strip).filter(l -> l.startsWith(prefix)).findFirst();
+                if (deepest.isPresent()) {
+                    in++;
+                    top.merge(deepest.get().replaceAll("\\s+line:.*", ""), 1L, Long::sum);
+                }
+            }
+            Map<String, Long> sorted = new LinkedHashMap<>();
+            top.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            return new Profile(total, in, sorted);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String jdkTool(Path tool, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(tool.toString());
+        command.addAll(List.of(args));
+        ProjectFiles.Process.Result result = ProjectFiles.Process.run(ProjectFiles.root(), command, Map.of());
+        if (result.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + result.output());
+        }
+        return result.output();
+    }
+
     static void write(String name, String markdown) {
         try {
             Path out = Path.of("target", "benchmarks", name + ".md");

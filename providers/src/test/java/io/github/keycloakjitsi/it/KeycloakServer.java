@@ -272,6 +272,14 @@ public final class KeycloakServer {
                 .reduce(Duration.ZERO, Duration::plus);
     }
 
+    /** The server's Java process (kc.sh starts it), for the JDK's diagnostic commands. */
+    public long javaPid() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants())
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no java process under " + process.pid()))
+                .pid();
+    }
+
     /** Everything the server has logged so far. */
     public String log() {
         try {
