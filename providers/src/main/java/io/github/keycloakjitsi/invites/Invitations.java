@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.invites;
 
+import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.core.GuestName;
 import io.github.keycloakjitsi.core.InviteRequest;
 import io.github.keycloakjitsi.core.Page;
@@ -8,7 +9,6 @@ import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.service.Issued;
 import io.github.keycloakjitsi.service.JitsiEvents;
 import io.github.keycloakjitsi.service.JitsiService;
-import org.keycloak.common.util.Time;
 import org.keycloak.models.UserModel;
 
 import java.util.List;
@@ -73,7 +73,7 @@ public final class Invitations {
         }
         InviteEntity invite = store.byKey(key).orElseThrow(() -> InviteRules.refusal(InviteRules.Refused.UNKNOWN));
         events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant());
-        Optional<InviteRules.Refused> refused = InviteRules.whyNot(invite, Time.currentTime(), jitsi.settings().invites().joinsPerMinute());
+        Optional<InviteRules.Refused> refused = InviteRules.whyNot(invite, Now.seconds(), jitsi.settings().invites().joinsPerMinute());
         if (refused.isPresent()) {
             throw InviteRules.refusal(refused.get());
         }

@@ -1,8 +1,8 @@
 package io.github.keycloakjitsi.invites;
 
+import io.github.keycloakjitsi.keycloak.Now;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
-import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.timer.TimerProvider;
@@ -32,7 +32,7 @@ final class InviteCleanup {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
                     .executeIfNotExecuted(TASK, (int) Math.min(Integer.MAX_VALUE, intervalSeconds), () -> {
-                        int deleted = InviteStore.deleteEndedBefore(session, Time.currentTime() - keepEndedSeconds);
+                        int deleted = InviteStore.deleteEndedBefore(session, Now.seconds() - keepEndedSeconds);
                         if (deleted > 0) {
                             LOG.debugf("deleted %d ended Jitsi invitations", deleted);
                         }

@@ -1,12 +1,12 @@
 package io.github.keycloakjitsi.invites;
 
+import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.core.InviteRequest;
 import io.github.keycloakjitsi.core.Page;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.LockModeType;
 import org.keycloak.common.util.SecretGenerator;
-import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -52,7 +52,7 @@ final class InviteStore {
      * one after the other and never get past the limit together.
      */
     Created create(String userId, InviteRequest request, int maxLive) throws TooManyLive {
-        long now = Time.currentTime();
+        long now = Now.seconds();
         em.find(UserEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
         long live = em.createQuery("select count(i) from InviteEntity i where i.realmId = :realm and i.createdBy = :user and " + InviteRules.LIVE,
                         Long.class)
@@ -93,7 +93,7 @@ final class InviteStore {
      * under {@code joinsPerMinute}; empty when it was counted, else why not.
      */
     Optional<InviteRules.Refused> use(InviteEntity invite, int joinsPerMinute) {
-        long now = Time.currentTime();
+        long now = Now.seconds();
         long windowFloor = now - InviteRules.WINDOW_SECONDS;
         int counted = em.createQuery("update InviteEntity i set i.uses = i.uses + 1,"
                         + " i.windowCount = case when i.windowStart <= :floor then 1 else i.windowCount + 1 end,"
@@ -118,7 +118,7 @@ final class InviteStore {
     List<InviteEntity> liveOf(String userId, Page page) {
         return em.createQuery("select i from InviteEntity i where i.realmId = :realm and i.createdBy = :user and " + InviteRules.LIVE
                         + " order by i.createdAt, i.id", InviteEntity.class)
-                .setParameter("realm", realm.getId()).setParameter("user", userId).setParameter("now", (long) Time.currentTime())
+                .setParameter("realm", realm.getId()).setParameter("user", userId).setParameter("now", Now.seconds())
                 .setFirstResult(page.first()).setMaxResults(page.max()).getResultList();
     }
 
@@ -145,7 +145,7 @@ final class InviteStore {
     boolean revoke(String id, String userId) {
         return em.createQuery("update InviteEntity i set i.revokedAt = :now where i.id = :id and i.realmId = :realm"
                         + " and i.revokedAt is null and (:user is null or i.createdBy = :user)")
-                .setParameter("now", (long) Time.currentTime()).setParameter("id", id).setParameter("realm", realm.getId())
+                .setParameter("now", Now.seconds()).setParameter("id", id).setParameter("realm", realm.getId())
                 .setParameter("user", userId).executeUpdate() == 1;
     }
 

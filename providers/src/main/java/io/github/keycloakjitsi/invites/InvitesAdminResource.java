@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.invites;
 
+import io.github.keycloakjitsi.keycloak.Now;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import io.github.keycloakjitsi.core.Page;
 import io.github.keycloakjitsi.core.Refusal;
-import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.models.KeycloakSession;
@@ -54,7 +54,7 @@ public class InvitesAdminResource {
         } catch (Refusal refusal) {
             return ErrorResponse.error(refusal.getMessage(), Response.Status.BAD_REQUEST).getResponse();
         }
-        long now = Time.currentTime();
+        long now = Now.seconds();
         List<Map<String, Object>> invites = new InviteStore(session, realm).all(page).stream()
                 .map(invite -> InviteRules.adminView(invite, now)).toList();
         return Response.ok(invites).build();

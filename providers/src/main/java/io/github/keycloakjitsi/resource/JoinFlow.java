@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.resource;
 
+import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.keycloak.JoinState;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -60,8 +60,8 @@ final class JoinFlow {
         String nonce = UUID.randomUUID().toString();
         JoinState state = new JoinState(request.room(), request.tenant(), nonce);
         state.id(UUID.randomUUID().toString());
-        state.iat((long) Time.currentTime());
-        state.exp((long) Time.currentTime() + LIFETIME);
+        state.iat(Now.seconds());
+        state.exp(Now.seconds() + LIFETIME);
         URI login = OIDCLoginProtocolService.authUrl(UriBuilder.fromUri(session.getContext().getUri().getBaseUri()))
                 .queryParam(OIDCLoginProtocol.CLIENT_ID_PARAM, CLIENT_ID)
                 .queryParam(OIDCLoginProtocol.RESPONSE_TYPE_PARAM, "code")
@@ -93,7 +93,7 @@ final class JoinFlow {
 
     /** Records the state's one use in Keycloak's single-use store (shared by every node); a second use is refused. */
     void markUsed(JoinState state) throws Refusal {
-        long remaining = Math.max(1, state.getExp() - Time.currentTime());
+        long remaining = Math.max(1, state.getExp() - Now.seconds());
         if (!session.singleUseObjects().putIfAbsent("jitsi-join:" + state.getId(), remaining)) {
             throw new Refusal(Refusal.BAD_REQUEST, "invalid_state", "This join link was used already: open the meeting link again.",
                     "state used before");
@@ -118,7 +118,7 @@ final class JoinFlow {
                 || state.getNonce() == null || state.getRoom() == null) {
             return null;
         }
-        Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(COOKIE);
+        Cookie cookie = session.getContext().getHttpRequest().getHttpHeaders().getCookies().get(COOKIE);
         boolean sameBrowser = cookie != null && MessageDigest.isEqual(cookie.getValue().getBytes(StandardCharsets.UTF_8),
                 state.getNonce().getBytes(StandardCharsets.UTF_8));
         return sameBrowser ? state : null;

@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.service;
 
+import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
@@ -8,10 +9,10 @@ import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
 import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
 import org.keycloak.common.util.SecretGenerator;
-import org.keycloak.common.util.Time;
 import org.keycloak.crypto.Algorithm;
 import org.keycloak.crypto.KeyUse;
 import org.keycloak.crypto.KeyWrapper;
+import org.keycloak.crypto.MacSignatureSignerContext;
 import org.keycloak.crypto.SignatureProvider;
 import org.keycloak.jose.jws.JWSBuilder;
 import org.keycloak.models.KeycloakSession;
@@ -21,6 +22,7 @@ import org.keycloak.models.utils.SessionExpirationUtils;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.vault.VaultStringSecret;
 
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -42,7 +44,7 @@ final class TokenSigner {
     Issued forUser(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
         JitsiContext context = JitsiContext.forRoom(settings, new KeycloakUserFacts(session, realm, userSession.getUser()), request);
         return sign(settings.roomTokens(), request, RoomTokenClaims.of(settings, context, request, issuer,
-                Time.currentTime(), sessionEndsAt(userSession)));
+                Now.seconds(), sessionEndsAt(userSession)));
     }
 
     /**
@@ -54,7 +56,7 @@ final class TokenSigner {
         String guestId = inviteId + ":" + SecretGenerator.getInstance().randomString(8);
         JitsiContext context = JitsiContext.guest(settings, guestId, name);
         return sign(settings.roomTokens(), request, RoomTokenClaims.of(settings, context, request, issuer,
-                Time.currentTime(), inviteEndsAt));
+                Now.seconds(), inviteEndsAt));
     }
 
     private Issued sign(RoomTokenSettings settings, RoomRequest request, RoomTokenClaims claims) throws Refusal {
@@ -76,7 +78,10 @@ final class TokenSigner {
     private String sign(RoomTokenSettings settings, JsonWebToken jwt) throws Refusal {
         JWSBuilder.EncodingBuilder jws = new JWSBuilder().type("JWT").jsonContent(jwt);
         if (settings.algorithm() == RoomTokenSettings.Algorithm.HS256) {
-            return jws.hmac256(sharedSecret(settings.secret()));
+            KeyWrapper secret = new KeyWrapper();
+            secret.setAlgorithm(Algorithm.HS256);
+            secret.setSecretKey(new SecretKeySpec(sharedSecret(settings.secret()), "HmacSHA256"));
+            return jws.sign(new MacSignatureSignerContext(secret));
         }
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.RS256);
         if (key == null) {

@@ -51,12 +51,12 @@ public final class Bearer {
     private static SignedIn token(KeycloakSession session) throws Refusal {
         Refusal invalid = new Refusal(Refusal.UNAUTHORIZED, "invalid_token",
                 "A valid access token of this realm is required: Authorization: Bearer <token>.", "no valid bearer token of this realm");
-        List<String> headers = session.getContext().getRequestHeaders().getRequestHeader("Authorization");
+        List<String> headers = session.getContext().getHttpRequest().getHttpHeaders().getRequestHeader("Authorization");
         if (headers == null || headers.size() != 1) {
             throw invalid;
         }
         try {
-            AppAuthManager.AuthHeader header = AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(session.getContext().getRequestHeaders());
+            AppAuthManager.AuthHeader header = AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(session.getContext().getHttpRequest().getHttpHeaders());
             SignedIn auth = header == null || header.getToken() == null || header.getToken().isBlank() ? null
                     : SignedIn.of(new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(header.getToken()).authenticate());
             if (auth == null) {

@@ -28,7 +28,7 @@ public final class CallerCors {
 
     /** No Origin header (not a browser), the request's own origin, or one of the client's web origins. */
     public static boolean originAllowed(KeycloakSession session, AccessToken token) {
-        String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
+        String origin = session.getContext().getHttpRequest().getHttpHeaders().getHeaderString("Origin");
         if (origin == null || origin.equals(UriUtils.getOrigin(session.getContext().getUri().getRequestUri()))) {
             return true;
         }

@@ -41,7 +41,7 @@ public final class Requests {
 
     /** Keycloak has parsed the form before the endpoint runs (see README, "Known limits"). */
     public static MultivaluedMap<String, String> form(KeycloakSession session) throws Refusal {
-        MediaType type = session.getContext().getRequestHeaders().getMediaType();
+        MediaType type = session.getContext().getHttpRequest().getHttpHeaders().getMediaType();
         if (type != null && !type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)) {
             throw new Refusal(Refusal.UNSUPPORTED_MEDIA_TYPE, "invalid_request",
                     "Send the form as application/x-www-form-urlencoded.", "content type " + type);
