@@ -33,7 +33,8 @@ public record InviteSettings(boolean enabled, int maxValiditySeconds, Set<JitsiF
                             + "); a host asks for less with valid_for. Default: 7 days.")
             .withDefault(String.valueOf(7 * 24 * 3600));
     public static final Setting GUEST_FEATURES = Setting.of("jitsi.invites.guest-features", "Invitations: guest features",
-            Setting.Type.MULTIVALUED_LIST, "Jitsi features invited guests get. Empty: none (their name is always locked, name-readonly).");
+            Setting.Type.MULTIVALUED_LIST, "Jitsi features invited guests get, on top of what a guest without a token has (the client's defaults, "
+                    + "such as chat); their name is always locked (name-readonly). Empty: nothing more.");
     public static final Setting JOINS_PER_MINUTE = Setting.of("jitsi.invites.joins-per-minute", "Invitations: joins per minute",
                     Setting.Type.STRING, "How often one invitation may be used per minute (1 to 10000), across every node. Default: 20.")
             .withDefault("20");

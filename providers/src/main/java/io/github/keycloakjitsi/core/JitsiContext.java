@@ -43,10 +43,14 @@ public record JitsiContext(boolean moderator, Map<String, Object> claim) {
         user.put("name", name);
         user.put("moderator", false);
         user.put("affiliation", MEMBER);
+        // Only what the admin granted guests: a feature left out takes the Jitsi client's default, as
+        // for a guest without a token; an explicit false would switch it off (no chat, no screen sharing).
         Map<String, Object> features = new LinkedHashMap<>();
         Set<JitsiFeature> granted = settings.invites().guestFeatures();
         for (JitsiFeature feature : JitsiFeature.values()) {
-            features.put(feature.key(), feature == JitsiFeature.NAME_READONLY || granted.contains(feature));
+            if (feature == JitsiFeature.NAME_READONLY || granted.contains(feature)) {
+                features.put(feature.key(), true);
+            }
         }
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("user", Collections.unmodifiableMap(user));
@@ -129,11 +133,19 @@ public record JitsiContext(boolean moderator, Map<String, Object> claim) {
         return full.isEmpty() ? user.username() : full;
     }
 
-    /** Every known feature, each explicitly true or false: Jitsi denies a missing key. */
+    /**
+     * The features the admin decided (named in any of the feature settings), each true or false for
+     * this user; a feature nobody was granted is left out. Jitsi's web client reads an absent
+     * feature as its own default and an explicit false as off, so a feature the admin never named
+     * stays as it is for anyone else; Prosody denies any feature missing from a present claim, so
+     * leaving it out grants nothing on the server.
+     */
     private static Map<String, Object> features(JitsiSettings settings, UserFacts user, boolean moderator) {
         Map<String, Object> claim = new LinkedHashMap<>();
         for (JitsiFeature feature : JitsiFeature.values()) {
-            claim.put(feature.key(), isGranted(feature, settings, user, moderator));
+            if (settings.decides(feature)) {
+                claim.put(feature.key(), isGranted(feature, settings, user, moderator));
+            }
         }
         return Collections.unmodifiableMap(claim);
     }

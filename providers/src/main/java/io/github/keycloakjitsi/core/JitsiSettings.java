@@ -74,7 +74,8 @@ public record JitsiSettings(
     public static final Setting FEATURES_EVERYONE = Setting.of("jitsi.features.everyone", "Features for everyone",
                     Setting.Type.MULTIVALUED_LIST,
                     "Jitsi features every signed-in user gets. Granting any feature here or below adds context.features "
-                            + "with every known feature true or false, and Jitsi then denies what is not granted, to moderators too. "
+                            + "with each feature named in these three settings true or false; Prosody then denies what is not "
+                            + "granted, to moderators too, and Jitsi's client keeps its own default for a feature named nowhere. "
                             + "Leave all three empty to let Jitsi decide (moderators get everything).")
             .withOptions(FEATURE_KEYS);
     public static final Setting FEATURES_MODERATORS = Setting.of("jitsi.features.moderators", "Features for moderators",
@@ -148,6 +149,11 @@ public record JitsiSettings(
         }
         String role = roomTokens.requiredRole();
         return role != null && !user.hasRole(role) ? java.util.Optional.of(NotAHost.MISSING_ROLE) : java.util.Optional.empty();
+    }
+
+    /** Whether the admin named the feature in a feature setting of users (everyone, moderators, by role). */
+    public boolean decides(JitsiFeature feature) {
+        return featuresForEveryone.contains(feature) || featuresForModerators.contains(feature) || featuresByRole.containsKey(feature);
     }
 
     /** Whether tokens carry {@code context.features}: only once the admin grants a feature. */
