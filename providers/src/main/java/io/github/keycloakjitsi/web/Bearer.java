@@ -4,6 +4,10 @@ import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.keycloak.SignedIn;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.jose.jws.JWSInput;
+import org.keycloak.jose.jws.JWSInputException;
+import org.keycloak.representations.JsonWebToken;
+import org.keycloak.services.Urls;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AppAuthManager;
 
@@ -49,24 +53,54 @@ public final class Bearer {
     }
 
     private static SignedIn token(KeycloakSession session) throws Refusal {
-        Refusal invalid = new Refusal(Refusal.UNAUTHORIZED, "invalid_token",
-                "A valid access token of this realm is required: Authorization: Bearer <token>.", "no valid bearer token of this realm");
         List<String> headers = session.getContext().getHttpRequest().getHttpHeaders().getRequestHeader("Authorization");
         if (headers == null || headers.size() != 1) {
-            throw invalid;
+            throw invalid(session, null);
         }
+        AppAuthManager.AuthHeader header = AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(
+                session.getContext().getHttpRequest().getHttpHeaders());
+        String token = header == null ? null : header.getToken();
         try {
-            AppAuthManager.AuthHeader header = AppAuthManager.extractAuthorizationHeaderTokenOrReturnNull(session.getContext().getHttpRequest().getHttpHeaders());
-            SignedIn auth = header == null || header.getToken() == null || header.getToken().isBlank() ? null
-                    : SignedIn.of(new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(header.getToken()).authenticate());
+            SignedIn auth = token == null || token.isBlank() ? null
+                    : SignedIn.of(new AppAuthManager.BearerTokenAuthenticator(session).setTokenString(token).authenticate());
             if (auth == null) {
-                throw invalid;
+                throw invalid(session, token);
             }
             return auth;
         } catch (RuntimeException e) {
             // Keycloak answers some malformed tokens by throwing; to the caller it is just not a valid token.
             LOG.debugf("bearer token refused: %s", e.toString());
-            throw invalid;
+            throw invalid(session, token);
+        }
+    }
+
+    /**
+     * Not a valid token of this realm. When its (unverified) issuer is another address of this
+     * realm's name (Keycloak reached through its own address while the token came through the
+     * frontend URL, or the other way round), the answer says so: that is a setup to fix, not a
+     * bad token. Nothing of the token is trusted for more than these words.
+     */
+    private static Refusal invalid(KeycloakSession session, String token) {
+        String expected = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), session.getContext().getRealm().getName());
+        String issuer = unverifiedIssuer(token);
+        if (issuer != null && !issuer.equals(expected) && issuer.endsWith("/realms/" + session.getContext().getRealm().getName())
+                && issuer.length() <= 512) {
+            return new Refusal(Refusal.UNAUTHORIZED, "invalid_token", "The token was issued by " + issuer + ", but this request reached "
+                    + "the realm as " + expected + ": send it to the address that issued it (the realm's frontend URL).",
+                    "issuer " + issuer + " is not " + expected);
+        }
+        return new Refusal(Refusal.UNAUTHORIZED, "invalid_token",
+                "A valid access token of this realm is required: Authorization: Bearer <token>.", "no valid bearer token of this realm");
+    }
+
+    private static String unverifiedIssuer(String token) {
+        if (token == null || token.length() > 16384) {
+            return null;
+        }
+        try {
+            return new JWSInput(token).readJsonContent(JsonWebToken.class).getIssuer();
+        } catch (JWSInputException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.keycloak.representations.idm.ClientRepresentation;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,6 +47,22 @@ class JitsiTokenRefusalsIT {
         assertRefused(requestToken("not.a.token", Map.of("room", "r")), 401, "invalid_token");
         String[] parts = accessToken.split("\\.");
         assertRefused(requestToken(parts[0] + "." + parts[1] + ".AAAA" + parts[2].substring(4), Map.of("room", "r")), 401, "invalid_token");
+    }
+
+    /** A valid token sent to another address of the realm than the one it was issued through is refused, saying so. */
+    @Test
+    void withATokenOfAnotherAddressOfTheRealm() {
+        KeycloakServer server = KeycloakServer.shared();
+        String otherAddress = server.baseUrl().replace("127.0.0.1", "localhost") + "/realms/" + KeycloakServer.REALM;
+        HttpResponse<String> refused = Http.send(HttpClient.newHttpClient(), Http.postForm(otherAddress + "/jitsi/token", Map.of("room", "r"))
+                .header("Authorization", "Bearer " + accessToken).build());
+        assertRefused(refused, 401, "invalid_token");
+        assertThat((String) Json.object(refused.body()).get("error_description"))
+                .isEqualTo("The token was issued by " + server.issuer() + ", but this request reached the realm as " + otherAddress
+                        + ": send it to the address that issued it (the realm's frontend URL).");
+        assertThat((String) Json.object(requestToken("not.a.token", Map.of("room", "r")).body()).get("error_description"))
+                .as("a token that is no token gets the plain answer")
+                .isEqualTo("A valid access token of this realm is required: Authorization: Bearer <token>.");
     }
 
     @Test
