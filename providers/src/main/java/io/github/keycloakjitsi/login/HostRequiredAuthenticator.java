@@ -10,7 +10,7 @@ import org.keycloak.models.UserModel;
 
 /**
  * The last step of the login gate: ends the login of someone who may not start meetings, with
- * the guest page ({@link JitsiService#guestPage}). Who that is, Keycloak's own "Condition - user role"
+ * the guest page or, in Jitsi's popup, an OAuth error for Jitsi to show ({@link JitsiService#notAHostAtLogin}). Who that is, Keycloak's own "Condition - user role"
  * decides before this step runs (role jitsi-host, negated), in the flow the realm export ships.
  * Keycloak's "Deny access" would end the login much the same way, but its error page knows nothing
  * of the meeting the person came from, and it counts as a failed login for brute-force protection.
@@ -28,7 +28,8 @@ public class HostRequiredAuthenticator implements Authenticator {
             context.getEvent().user(context.getUser());
         }
         context.getEvent().detail("reason", "not a host: the login gate of the Jitsi client").error(Errors.ACCESS_DENIED);
-        context.challenge(new JitsiService(context.getSession()).guestPage(context.form(), context.getAuthenticationSession()));
+        context.challenge(new JitsiService(context.getSession()).notAHostAtLogin(context.form(), context.getAuthenticationSession(),
+                context.getUser(), context.getEvent()));
     }
 
     @Override

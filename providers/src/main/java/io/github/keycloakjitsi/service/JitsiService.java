@@ -3,6 +3,7 @@ package io.github.keycloakjitsi.service;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
+import io.github.keycloakjitsi.keycloak.JoinState;
 import io.github.keycloakjitsi.keycloak.KeycloakUserFacts;
 import io.github.keycloakjitsi.keycloak.MapperSettings;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
@@ -10,16 +11,21 @@ import io.github.keycloakjitsi.keycloak.SignedIn;
 import io.github.keycloakjitsi.web.Answers;
 import io.github.keycloakjitsi.web.Bearer;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.LoginProtocol;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.theme.Theme;
 
+import java.io.IOException;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -169,9 +175,35 @@ public final class JitsiService {
                 .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request)));
     }
 
-    /** The guest page at the end of a login (the login gate), with the way back to the meeting the login set out for. */
-    public Response guestPage(LoginFormsProvider forms, AuthenticationSessionModel login) {
-        return GuestPage.render(forms, settingsIfOn()
-                .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(GuestPage.roomOfLogin(session, login).orElse(null))));
+    /**
+     * The end of a login of someone who may not start meetings (the login gate). The full-page
+     * login of /jitsi/join (client jitsi-join) ends on the guest page, with the way back to its
+     * meeting as a guest. Any other client's login (Jitsi's sso.html, in the popup Jitsi opens) goes
+     * back to the client's redirect URI with OAuth's {@code error=access_denied} and a sentence in
+     * the user's language, and no code: sso.html hands that to the Jitsi page, which tells the
+     * person, who stays in the meeting as a guest. A page shown inside the popup would never reach it.
+     */
+    public Response notAHostAtLogin(LoginFormsProvider forms, AuthenticationSessionModel login, UserModel user, EventBuilder event) {
+        if (JoinState.CLIENT_ID.equals(login.getClient().getClientId())) {
+            return GuestPage.render(forms, settingsIfOn()
+                    .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(GuestPage.roomOfLogin(session, login).orElse(null))));
+        }
+        LoginProtocol protocol = session.getProvider(LoginProtocol.class, login.getProtocol());
+        protocol.setRealm(realm).setHttpHeaders(session.getContext().getHttpRequest().getHttpHeaders())
+                .setUriInfo(session.getContext().getUri()).setEventBuilder(event);
+        return protocol.sendError(login, LoginProtocol.Error.CONSENT_DENIED, message(user, NOT_A_HOST_MESSAGE));
+    }
+
+    /** The login theme's message for the sso.html popup: why the login ended, and that joining as a guest still works. */
+    public static final String NOT_A_HOST_MESSAGE = "jitsiHostRequiredError";
+
+    /** A message of the login theme (the jar's theme resources included) in the user's language, else its key. */
+    private String message(UserModel user, String key) {
+        try {
+            Locale locale = session.getContext().resolveLocale(user);
+            return session.theme().getTheme(Theme.Type.LOGIN).getEnhancedMessages(realm, locale).getProperty(key, key);
+        } catch (IOException e) {
+            return key;
+        }
     }
 }

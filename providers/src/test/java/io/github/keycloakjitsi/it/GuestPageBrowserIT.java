@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 
 import static io.github.keycloakjitsi.it.JitsiTokenEndpointIT.MEETING_BASE;
@@ -23,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The guest page of the login gate in a real browser (chromium): someone who may not start
- * meetings signs in from Jitsi's login button and reads, in their language, that they can join as
+ * meetings signs in through the meeting link's login (/jitsi/join) and reads, in their language, that they can join as
  * a guest, with the button back to the meeting they came from; at desktop and at phone width.
  * Screenshots go to providers/target/screenshots/.
  */
@@ -50,12 +49,10 @@ class GuestPageBrowserIT {
     @CsvSource({"en, 1280, 900", "en, 390, 844", "de, 1280, 900", "fr, 390, 844", "es, 1280, 900"})
     void aGuestIsToldTheyCanJoinAsAGuestAndGetsTheWayBack(String locale, int width, int height) throws Exception {
         AdminApi.TestUser guest = new AdminApi(server).newNonHost("browserguest");
-        browser = Chromium.open(width, height);
-        String state = Json.write(Map.of("room", "Quarterly Review", "roomSafe", "quarterly%20review", "tenant", ""));
-        JitsiWebClient jitsi = new JitsiWebClient(server);
-        browser.get(jitsi.authorizeUrl(state, JitsiWebClient.s256(JitsiWebClient.randomUrlSafe(48)), JitsiWebClient.randomUrlSafe(16))
-                + "&ui_locales=" + locale);
-
+        // The browser's language, as a person's browser says it (Accept-Language).
+        browser = Chromium.open(width, height, "--accept-lang=" + locale, "--lang=" + locale);
+        // The full-page way in (TOKEN_AUTH_URL): /jitsi/join sends the browser to the login page.
+        browser.get(server.realmUrl() + "/jitsi/join?room=Quarterly%20Review");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(guest.username());
         browser.findElement(By.id("password")).sendKeys(guest.password());

@@ -58,6 +58,20 @@ class HostsAndGuestsIT {
         return page;
     }
 
+    /**
+     * The popup login of client jitsi refused for someone who may not host: back to Jitsi's
+     * sso.html with OAuth's access_denied and the sentence Jitsi shows, no code and no token.
+     */
+    static SsoHtml.Outcome assertPopupRefused(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        String location = response.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith(JitsiWebClient.REDIRECT_URI + "?").doesNotContain("code=").doesNotContainPattern(JWT);
+        assertThat(location).contains("error=access_denied");
+        SsoHtml.Outcome outcome = SsoHtml.handle(location);
+        assertThat(outcome).isEqualTo(new SsoHtml.Outcome("oauth-error", guestMessages("en").getProperty("jitsiHostRequiredError")));
+        return outcome;
+    }
+
     private static void assertEvent(String type, String userId, String error) {
         List<EventRepresentation> events = admin.events(type);
         assertThat(events).anySatisfy(e -> {
@@ -67,32 +81,45 @@ class HostsAndGuestsIT {
     }
 
     @Test
-    void someoneWhoMayNotHostCannotFinishTheLoginOfClientJitsi() {
+    void someoneWhoMayNotHostCannotFinishTheLoginOfClientJitsiAndJitsiIsTold() {
         AdminApi.TestUser guest = admin.newNonHost("guest");
         JitsiWebClient browser = new JitsiWebClient(server);
         HttpResponse<String> loginPage = browser.get(authorizeUrl(browser, stateFor("Team Sync", "team%20sync")));
 
         HttpResponse<String> denied = browser.submitLogin(loginPage, guest.username(), guest.password());
 
-        assertGuestPage(denied, MEETING_BASE + "team%20sync");
+        assertPopupRefused(denied);
         assertEvent("LOGIN_ERROR", guest.id(), "access_denied");
         assertThat(admin.realm().attackDetection().bruteForceUserStatus(guest.id()))
                 .as("the password was right: no failed login for brute-force protection").containsEntry("numFailures", 0)
                 .containsEntry("disabled", false);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"de", "fr", "es"})
+    void jitsiTellsTheRefusalInTheUsersLanguage(String locale) {
+        AdminApi.TestUser guest = admin.newNonHost("polyglot");
+        JitsiWebClient browser = new JitsiWebClient(server);
+        HttpResponse<String> denied = browser.submitLogin(browser.get(authorizeUrl(browser, stateFor("Team", "team")) + "&ui_locales=" + locale),
+                guest.username(), guest.password());
+        assertThat(denied.statusCode()).isEqualTo(302);
+        assertThat(SsoHtml.handle(denied.headers().firstValue("Location").orElseThrow()))
+                .isEqualTo(new SsoHtml.Outcome("oauth-error", guestMessages(locale).getProperty("jitsiHostRequiredError")));
+    }
+
+    /** Whatever Jitsi's state says, the refusal goes back only to the client's registered redirect URI, with the state as it came. */
     @Test
-    void theWayBackIsOnlyEverARoomUnderTheJitsiUrl() {
+    void theRefusalGoesOnlyToTheRegisteredRedirectUri() {
         AdminApi.TestUser guest = admin.newNonHost("steered");
-        for (Map.Entry<String, String> state : Map.of(
-                Json.write(Map.of("room", "x", "roomSafe", "//evil.example/x", "tenant", "")), MEETING_BASE.substring(0, MEETING_BASE.length() - 1),
-                Json.write(Map.of("room", "Café", "tenant", "acme")), MEETING_BASE + "acme/caf%c3%a9",
-                Json.write(Map.of("room", "x", "roomSafe", "x", "tenant", "https://evil.example")), MEETING_BASE.substring(0, MEETING_BASE.length() - 1),
-                "not json at all", MEETING_BASE.substring(0, MEETING_BASE.length() - 1),
-                Json.write(Map.of("roomSafe", "%2a")), MEETING_BASE.substring(0, MEETING_BASE.length() - 1)).entrySet()) {
+        for (String state : List.of(
+                Json.write(Map.of("room", "x", "roomSafe", "//evil.example/x", "tenant", "")),
+                Json.write(Map.of("room", "x", "roomSafe", "x", "tenant", "https://evil.example")),
+                Json.write(Map.of("room", "Café", "tenant", "acme")))) {
             JitsiWebClient browser = new JitsiWebClient(server);
-            HttpResponse<String> denied = browser.submitLogin(browser.get(authorizeUrl(browser, state.getKey())), guest.username(), guest.password());
-            assertGuestPage(denied, state.getValue());
+            HttpResponse<String> denied = browser.submitLogin(browser.get(authorizeUrl(browser, state)), guest.username(), guest.password());
+            assertPopupRefused(denied);
+            assertThat(java.net.URLDecoder.decode(denied.headers().firstValue("Location").orElseThrow().replaceFirst(".*[?&]state=([^&]*).*", "$1"),
+                    java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(state);
         }
     }
 
@@ -112,7 +139,7 @@ class HostsAndGuestsIT {
 
         // The SSO cookie signs the browser in at once: the gate ends the login of client jitsi all the same.
         JitsiWebClient jitsi = browser.onClient("jitsi");
-        assertGuestPage(jitsi.get(authorizeUrl(jitsi, stateFor("Weekly", "weekly"))), MEETING_BASE + "weekly");
+        assertPopupRefused(jitsi.get(authorizeUrl(jitsi, stateFor("Weekly", "weekly"))));
 
         // And /jitsi/join answers with the same page, and no token.
         assertGuestPage(jitsi.get(server.realmUrl() + "/jitsi/join?room=Weekly"), MEETING_BASE + "weekly");
@@ -175,8 +202,7 @@ class HostsAndGuestsIT {
             assertThat(contextUser(claims)).as("a plain member, as before the gate").containsEntry("affiliation", "member");
         }));
         JitsiWebClient browser = new JitsiWebClient(server);
-        assertGuestPage(browser.submitLogin(browser.get(authorizeUrl(browser, stateFor("back", "back"))), guest.username(), guest.password()),
-                MEETING_BASE + "back");
+        assertPopupRefused(browser.submitLogin(browser.get(authorizeUrl(browser, stateFor("back", "back"))), guest.username(), guest.password()));
     }
 
     @Test
