@@ -1,7 +1,7 @@
 # The Keycloak image of Jitsi's authentication guide, with keycloak-jitsi built in:
 #   docker compose up -d --build
 # KC_VERSION must stay the Keycloak version pom.xml pins (a test checks it).
-ARG KC_VERSION=26.7.3
+ARG KC_VERSION=26.7.5
 
 # 1. The provider jar, built from this checkout.
 FROM maven:3.9-eclipse-temurin-21 AS bundle

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts Keycloak with the keycloak-jitsi bundle on this machine, no Docker needed:
-#   1. builds the provider jar (mvn package),
+#   1. builds the provider jar (mvn package) unless it is newer than its sources,
 #   2. fetches the pinned Keycloak distribution from Maven Central and unpacks it once,
 #   3. installs the provider jar, themes/ and the realm export into it,
 #   4. starts Keycloak in dev mode with the realm imported, on the embedded H2 database.
@@ -9,12 +9,14 @@
 # start yourself (kc.sh build --db=postgres ...; kc.sh start --optimized --import-realm).
 #
 # Settings (environment):
-#   KC_HTTP_PORT (8080), KC_HTTP_MANAGEMENT_PORT (9000), KC_BOOTSTRAP_ADMIN_USERNAME (admin),
+#   KC_HTTP_HOST (127.0.0.1: this machine only; 0.0.0.0 for every interface, the management
+#   interface follows it), KC_HTTP_PORT (8080), KC_HTTP_MANAGEMENT_PORT (9000), KC_BOOTSTRAP_ADMIN_USERNAME (admin),
 #   KC_BOOTSTRAP_ADMIN_PASSWORD (admin, for a local start only), JITSI_HOST and JITSI_FRONTEND_URL
 #   (read by the realm import, see README.md), KC_HOME (where Keycloak is installed),
 #   KEYCLOAK_VERSION (another Keycloak 26.x than the one pom.xml pins; the jar supports 26.4 on),
 #   KC_VAULT_DIR (Keycloak's file vault, default .keycloak/vault: an HS256 shared secret goes in
-#   <dir>/jitsi-realm_jitsi__secret), SKIP_BUILD=1 (use the jar already in providers/target).
+#   <dir>/jitsi-realm_jitsi__secret), SKIP_BUILD=1 (use the jar already in providers/target),
+#   FORCE_BUILD=1 (build the jar even when it is newer than its sources).
 set -euo pipefail
 
 install_only=
@@ -33,6 +35,9 @@ cd "$root"
 # The Keycloak release: the one pom.xml pins, unless KEYCLOAK_VERSION names another 26.x.
 KC_VERSION=${KEYCLOAK_VERSION:-$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' pom.xml | head -n 1)}
 KC_HOME=${KC_HOME:-$root/.keycloak/keycloak-$KC_VERSION}
+# Loopback only unless told otherwise: this is a development start with a known admin password.
+# The management interface (health, metrics) follows the HTTP host.
+export KC_HTTP_HOST=${KC_HTTP_HOST:-127.0.0.1}
 export KC_HTTP_PORT=${KC_HTTP_PORT:-8080}
 export KC_HTTP_MANAGEMENT_PORT=${KC_HTTP_MANAGEMENT_PORT:-9000}
 export KC_HEALTH_ENABLED=true
@@ -43,11 +48,18 @@ export KC_VAULT_DIR=${KC_VAULT_DIR:-$root/.keycloak/vault}
 mkdir -p "$KC_VAULT_DIR"
 chmod 700 "$KC_VAULT_DIR"
 
-if [ "${SKIP_BUILD:-}" != 1 ]; then
-    echo "Building the keycloak-jitsi provider jar..."
-    mvn -q -B -DskipTests package
-fi
 jar=$root/providers/target/keycloak-jitsi.jar
+# Build the jar unless SKIP_BUILD=1, or unless it is newer than every source it is built from
+# (FORCE_BUILD=1 builds anyway).
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+    if [ "${FORCE_BUILD:-}" != 1 ] && [ -f "$jar" ] \
+        && [ -z "$(find providers/src pom.xml providers/pom.xml -newer "$jar" -print -quit)" ]; then
+        echo "The provider jar is up to date with its sources: not building it again (FORCE_BUILD=1 builds anyway)."
+    else
+        echo "Building the keycloak-jitsi provider jar..."
+        mvn -q -B -DskipTests package
+    fi
+fi
 [ -f "$jar" ] || { echo "No provider jar at $jar: run without SKIP_BUILD=1." >&2; exit 1; }
 
 if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
@@ -78,12 +90,14 @@ if [ -n "$install_only" ]; then
     exit 0
 fi
 
-base=http://localhost:$KC_HTTP_PORT
+host=$KC_HTTP_HOST
+[ "$host" = 0.0.0.0 ] && host=localhost
+base=http://$host:$KC_HTTP_PORT
 cat <<INFO
 Starting Keycloak $KC_VERSION with keycloak-jitsi (Java: ${JAVA_HOME:-$(command -v java)}).
   Admin console: $base/admin/  (user $KC_BOOTSTRAP_ADMIN_USERNAME; the password is KC_BOOTSTRAP_ADMIN_PASSWORD, 'admin' unless set)
   Jitsi realm:   $base/realms/jitsi-realm  (keys: $base/realms/jitsi-realm/protocol/openid-connect/certs)
-  Readiness:     http://localhost:$KC_HTTP_MANAGEMENT_PORT/health/ready
+  Readiness:     http://$host:$KC_HTTP_MANAGEMENT_PORT/health/ready
   Data:          $KC_HOME/data (kept between starts)
   Vault:         $KC_VAULT_DIR (secrets referenced as \${vault.<name>})
 The first start takes about a minute. Stop with Ctrl+C.
