@@ -100,6 +100,6 @@ Starting Keycloak $KC_VERSION with keycloak-jitsi (Java: ${JAVA_HOME:-$(command 
   Readiness:     http://$host:$KC_HTTP_MANAGEMENT_PORT/health/ready
   Data:          $KC_HOME/data (kept between starts)
   Vault:         $KC_VAULT_DIR (secrets referenced as \${vault.<name>})
-The first start takes about a minute. Stop with Ctrl+C.
+Ready in about 30 s (the first start, with the realm import, in about a minute). Stop with Ctrl+C.
 INFO
 exec "$KC_HOME/bin/kc.sh" start-dev --import-realm
