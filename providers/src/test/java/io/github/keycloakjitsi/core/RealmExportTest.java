@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,12 +154,26 @@ class RealmExportTest {
     }
 
     @Test
-    void selectsTheMeetingThemeAndItsLanguages() {
+    void selectsTheMeetingThemeAndItsLanguages() throws Exception {
         assertThat(realm.get("loginTheme").asText()).isEqualTo("jitsi");
         assertThat(realm.get("internationalizationEnabled").asBoolean()).isTrue();
-        assertThat(realm.get("supportedLocales").findValuesAsText("")).isEmpty();
-        assertThat(realm.get("supportedLocales").toString()).contains("\"en\"", "\"de\"", "\"fr\"", "\"es\"");
-        assertThat(Path.of("../themes", realm.get("loginTheme").asText(), "login/theme.properties")).exists();
+        List<String> locales = new ArrayList<>();
+        realm.get("supportedLocales").forEach(l -> {
+            assertThat(l.isTextual()).as("locale %s is a string", l).isTrue();
+            locales.add(l.asText());
+        });
+        assertThat(locales).containsExactly("en", "de", "fr", "es");
+        assertThat(locales).as("the default locale is one of them").contains(realm.get("defaultLocale").asText());
+        Path theme = Path.of("../themes", realm.get("loginTheme").asText(), "login");
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(theme.resolve("theme.properties"))) {
+            properties.load(in);
+        }
+        assertThat(List.of(properties.getProperty("locales", "").split(","))).as("the theme offers the realm's languages, no other")
+                .containsExactlyElementsOf(locales);
+        for (String locale : locales) {
+            assertThat(theme.resolve("messages/messages_" + locale + ".properties")).as("the login theme's words in " + locale).isRegularFile();
+        }
     }
 
     @Test

@@ -256,8 +256,7 @@ class InvitesIT {
         HttpResponse<String> twoNames = guest.send(Http.postRaw(url, "name=a&name=b"));
         assertNoEntry(twoNames, 400, "jitsiInvite_invalid_request");
         HttpResponse<String> json = guest.send(Http.postRaw(url, "{\"name\":\"x\"}").setHeader("Content-Type", "application/json"));
-        assertThat(json.statusCode()).isBetween(400, 415);
-        assertThat(json.headers().firstValue("Location")).isEmpty();
+        assertNoEntry(json, 415, "jitsiInvite_invalid_request");
 
         HttpResponse<String> typedBack = guest.post(url, Map.of("name", "<script>alert(1)</script>\u202E"));
         assertThat(typedBack.body()).as("what was typed comes back escaped").doesNotContain("<script>alert(1)");
@@ -278,10 +277,16 @@ class InvitesIT {
             assertNoEntry(shown, 404, "jitsiInvite_invite_not_found");
             assertNoEntry(guest.post(base + key, Map.of("name", "Mallory")), 404, "jitsiInvite_invite_not_found");
         }
-        // Paths Keycloak's HTTP layer refuses itself (encoded slashes, dot segments, needless escapes), before any endpoint.
-        for (String key : List.of("..%2f..%2fadmin", "%2e%2e", "a%2fb", "%41".repeat(32))) {
+        // Encoded slashes stay inside the one path segment: the endpoint gets "../../admin" as the key, which opens nothing.
+        for (String key : List.of("..%2f..%2fadmin", "a%2fb", "..%2F..%2Fadmin")) {
+            assertNoEntry(guest.get(base + key), 404, "jitsiInvite_invite_not_found");
+        }
+        // Paths Keycloak's HTTP layer refuses itself, before any endpoint: its RejectNonNormalizedPathFilter
+        // answers 400 to every path RFC 3986 normalization would change (an encoded dot segment, needless escapes of letters).
+        for (String key : List.of("%2e%2e", "%2E%2E", "%41".repeat(32))) {
             HttpResponse<String> refused = guest.get(base + key);
-            assertThat(refused.statusCode()).as(key).isIn(400, 404);
+            assertThat(refused.statusCode()).as(key + ": " + refused.body()).isEqualTo(400);
+            assertThat(Json.object(refused.body())).as(key).containsEntry("error", "missingNormalization");
             assertThat(refused.body()).doesNotContain("eyJ");
         }
     }
@@ -372,7 +377,7 @@ class InvitesIT {
 
         String userToken = hostToken(server, host);
         assertThat(Http.send(http, HttpRequest.newBuilder(URI.create(endpoint)).header("Authorization", "Bearer " + userToken).build())
-                .statusCode()).as("a realm user is no admin").isIn(401, 403);
+                .statusCode()).as("a realm user's valid token, but no admin role: Keycloak's requireViewRealm").isEqualTo(403);
         assertThat(Http.send(http, HttpRequest.newBuilder(URI.create(endpoint)).build()).statusCode()).isEqualTo(401);
 
         HttpResponse<String> revoked = Http.send(http, HttpRequest.newBuilder(URI.create(endpoint + "/" + invite.get("id"))).DELETE()

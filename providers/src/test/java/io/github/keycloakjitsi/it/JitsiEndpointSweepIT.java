@@ -133,7 +133,9 @@ class JitsiEndpointSweepIT {
                         .POST(HttpRequest.BodyPublishers.ofString(body.getValue())).build());
                 System.out.println("Keycloak's answer to " + body.getKey() + " at " + endpoint + ": " + response.statusCode());
                 assertThat(response.body()).doesNotContain("\"token\"", "access_token", "jwt=");
-                assertThat(response.statusCode()).isGreaterThanOrEqualTo(400);
+                // Keycloak's REST layer fails on the unreadable body (500) before the endpoint's own
+                // checks run, at its own /token as at ours: pinned, so a change in Keycloak shows here.
+                assertThat(response.statusCode()).as(body.getKey() + " at " + endpoint).isEqualTo(500);
             }
         }
     }

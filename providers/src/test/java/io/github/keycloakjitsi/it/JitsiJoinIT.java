@@ -169,25 +169,24 @@ class JitsiJoinIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            room=%2F%2Fevil.example%2Fx                  | invalid_room
-            room=https%3A%2F%2Fevil.example              | invalid_room
-            room=..%2F..%2Fadmin                         | invalid_room
-            room=r&tenant=evil.example%2F                | invalid_tenant
-            room=r&tenant=%2F%2Fevil.example             | invalid_tenant
-            room=r&tenant=..                             | invalid_tenant
-            room=                                        | invalid_room
-            tenant=acme                                  | invalid_room
-            room=a&room=b                                | invalid_request
-            room=*                                       | wildcard_not_allowed
+            room=%2F%2Fevil.example%2Fx                  | 400 | invalid_room
+            room=https%3A%2F%2Fevil.example              | 400 | invalid_room
+            room=..%2F..%2Fadmin                         | 400 | invalid_room
+            room=r&tenant=evil.example%2F                | 400 | invalid_tenant
+            room=r&tenant=%2F%2Fevil.example             | 400 | invalid_tenant
+            room=r&tenant=..                             | 400 | invalid_tenant
+            room=                                        | 400 | invalid_room
+            tenant=acme                                  | 400 | invalid_room
+            room=a&room=b                                | 400 | invalid_request
+            room=*                                       | 403 | wildcard_not_allowed
             """)
-    void inputThatWouldSteerTheRedirectIsRefused(String query, String error) {
+    void inputThatWouldSteerTheRedirectIsRefused(String query, int status, String error) {
         AdminApi.TestUser user = admin.newUser("steer");
         JitsiWebClient browser = new JitsiWebClient(server);
         browser.login(user.username(), user.password());
         HttpResponse<String> response = browser.get(joinUrl(query));
-        assertThat(response.statusCode()).isIn(400, 403);
+        JitsiTokenRefusalsIT.assertRefused(response, status, error);
         assertThat(response.headers().firstValue("Location")).isEmpty();
-        assertThat(Json.object(response.body())).containsEntry("error", error);
     }
 
     @Test

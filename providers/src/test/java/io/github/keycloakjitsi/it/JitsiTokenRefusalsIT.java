@@ -89,10 +89,9 @@ class JitsiTokenRefusalsIT {
         AdminApi.TestUser user = admin.newUser("disabled");
         String token = new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
         admin.disableUser(user.id());
-        HttpResponse<String> response = requestToken(token, Map.of("room", "r"));
-        assertThat(response.statusCode()).isIn(401, 403);
-        assertThat(response.body()).doesNotContain("eyJ");
-        assertThat(Json.object(response.body()).get("error")).isIn("invalid_token", "access_denied");
+        // Keycloak's own bearer check (TokenManager.isUserValid) refuses a disabled user's token
+        // before the endpoint asks whether the user may host: the token is no longer valid.
+        assertRefused(requestToken(token, Map.of("room", "r")), 401, "invalid_token");
     }
 
     @Test
