@@ -3,8 +3,11 @@ package io.github.keycloakjitsi.core;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import static io.github.keycloakjitsi.core.SettingsReader.quote;
@@ -25,6 +28,7 @@ import static io.github.keycloakjitsi.core.SettingsReader.quote;
  * @param requiredRole    the host role: who may start meetings and get any token Jitsi accepts, or null for every user
  * @param clients         the clients whose access tokens the token endpoint accepts
  * @param tenants         the tenants tokens may be issued for (lower case); empty: tenants off
+ * @param apps            Jitsi's apps hosts may sign in from ({@link JitsiApp})
  */
 public record RoomTokenSettings(
         URI jitsiUrl,
@@ -36,7 +40,8 @@ public record RoomTokenSettings(
         boolean wildcardAllowed,
         String requiredRole,
         List<String> clients,
-        List<String> tenants) {
+        List<String> tenants,
+        Set<JitsiApp> apps) {
 
     public static final int MIN_LIFETIME = 60;
     public static final int MAX_LIFETIME = 86400;
@@ -93,13 +98,14 @@ public record RoomTokenSettings(
 
     /** The token endpoint's settings, in the order the admin console shows them. */
     static final List<Setting> SETTINGS = List.of(JITSI_URL, REQUIRED_ROLE, CLIENTS, TENANTS, LIFETIME, ALGORITHM, SECRET,
-            ISSUER, DOMAIN_SETTING, WILDCARD);
+            ISSUER, DOMAIN_SETTING, WILDCARD, JitsiApp.IOS.setting(), JitsiApp.ANDROID.setting(), JitsiApp.DESKTOP.setting());
 
     public enum Algorithm { RS256, HS256 }
 
     public RoomTokenSettings {
         clients = List.copyOf(clients);
         tenants = List.copyOf(tenants);
+        apps = apps.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(apps));
     }
 
     public boolean enabled() {
@@ -115,12 +121,11 @@ public record RoomTokenSettings(
     }
 
     /**
-     * {@code <jitsi url>/<tenant/><room>#jwt=<token>}: jitsi-meet reads the token from the fragment
-     * first, and a fragment never reaches a server's log, a proxy or a Referer header. Room and
-     * tenant are already backend-safe path segments.
+     * {@code <jitsi url>/<tenant/><room>#jwt=%22<token>%22}: the token in the fragment, in the form
+     * jitsi-meet reads it ({@link MeetingFragment}). Room and tenant are already backend-safe path segments.
      */
     public String meetingUrl(RoomRequest request, String token) {
-        return meetingLink(request) + "#jwt=" + token;
+        return meetingLink(request) + MeetingFragment.jwt(token);
     }
 
     /** {@code iss} of room tokens: the configured issuer, else the realm's. */
@@ -130,7 +135,16 @@ public record RoomTokenSettings(
 
     /** {@code <jitsi url>/<tenant/><room>}: the meeting, for someone who joins without a token (a guest). */
     public String meetingLink(RoomRequest request) {
-        return jitsiUrl + "/" + (request.tenant() == null ? "" : request.tenant() + "/") + request.room();
+        return jitsiUrl + "/" + meetingPath(request);
+    }
+
+    /** The meeting in one of Jitsi's apps ({@link JitsiApp#link}), with {@code token} or, for a guest, none. */
+    public String appLink(JitsiApp app, RoomRequest request, String token) {
+        return app.link(jitsiUrl, meetingPath(request), token);
+    }
+
+    private static String meetingPath(RoomRequest request) {
+        return (request.tenant() == null ? "" : request.tenant() + "/") + request.room();
     }
 
     static RoomTokenSettings read(SettingsReader reader) {
@@ -149,7 +163,8 @@ public record RoomTokenSettings(
                 reader.bool(WILDCARD),
                 reader.name(REQUIRED_ROLE),
                 reader.names(CLIENTS),
-                tenants(reader));
+                tenants(reader),
+                apps(reader));
     }
 
     void checkReferences(RealmDirectory realm, SettingsReader problems) {
@@ -228,6 +243,16 @@ public record RoomTokenSettings(
             return null;
         }
         return lower;
+    }
+
+    private static Set<JitsiApp> apps(SettingsReader reader) {
+        Set<JitsiApp> apps = EnumSet.noneOf(JitsiApp.class);
+        for (JitsiApp app : JitsiApp.values()) {
+            if (reader.bool(app.setting())) {
+                apps.add(app);
+            }
+        }
+        return apps;
     }
 
     private static List<String> tenants(SettingsReader reader) {

@@ -5,7 +5,8 @@ import org.keycloak.TokenCategory;
 import org.keycloak.representations.JsonWebToken;
 
 /**
- * What /join remembers while the user is at the login page: the room asked for, bound to the
+ * What /join remembers while the user is at the login page: the room asked for (and the Jitsi app
+ * asking, if one did), bound to the
  * browser by a nonce also kept in a cookie. Signed with the realm's internal key (nobody outside
  * Keycloak can make one), short-lived, and accepted once.
  */
@@ -23,13 +24,18 @@ public class JoinState extends JsonWebToken {
     @JsonProperty("nonce")
     private String nonce;
 
+    /** The state key of the Jitsi app the login was for ({@code JitsiApp#stateKey}), or null for a browser. */
+    @JsonProperty("app")
+    private String app;
+
     public JoinState() {
     }
 
-    public JoinState(String room, String tenant, String nonce) {
+    public JoinState(String room, String tenant, String nonce, String app) {
         this.room = room;
         this.tenant = tenant;
         this.nonce = nonce;
+        this.app = app;
     }
 
     public String getRoom() {
@@ -42,6 +48,10 @@ public class JoinState extends JsonWebToken {
 
     public String getNonce() {
         return nonce;
+    }
+
+    public String getApp() {
+        return app;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.github.keycloakjitsi.resource;
 
 import io.github.keycloakjitsi.core.InvalidSettingsException;
+import io.github.keycloakjitsi.core.JitsiApp;
 import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.core.JitsiState;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenClaims;
@@ -43,6 +45,8 @@ import java.util.Optional;
  *   <li>{@code POST /token} a token for one room, for the bearer of an access token of one of the
  *       clients the admin names;</li>
  *   <li>{@code GET /join?room=} the TOKEN_AUTH_URL entry ({@link JoinFlow});</li>
+ *   <li>{@code GET /signin?state=&code_challenge=} config.tokenAuthUrl for every Jitsi client: the
+ *       guide's login for browsers ({@link GuideLogin}), the join for Jitsi's apps;</li>
  *   <li>{@code /invites} and {@code /invite/{key}} invitations of guests ({@link InvitesResource},
  *       {@link InvitePage});</li>
  *   <li>{@code GET /keys/{hex(sha256(kid))}.pem} public keys for Prosody's asap_key_server.</li>
@@ -69,10 +73,12 @@ public class JitsiResource {
         try {
             JitsiSettings settings = jitsi.settings();
             RoomTokenSettings tokens = settings.roomTokens();
-            JitsiUrls urls = jitsi.urls();
+            JitsiUrls urls = jitsi.publishedUrls();
             String issuer = urls.issuer(tokens);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("issuer", issuer);
+            doc.put("realm_url", urls.realm());
+            doc.put("realm_url_from", urls.source().name().toLowerCase(java.util.Locale.ROOT));
             doc.put("audience", settings.audience());
             // What Prosody is to accept, and nothing else: every token meant for Jitsi has these.
             doc.put("prosody_accepted_audiences", List.of(settings.audience()));
@@ -82,6 +88,8 @@ public class JitsiResource {
             doc.put("asap_key_server", urls.keys());
             doc.put("token_endpoint", urls.token());
             doc.put("join_endpoint", urls.join());
+            doc.put("signin_endpoint", urls.signIn());
+            doc.put("apps", tokens.apps().stream().map(JitsiApp::stateKey).toList());
             doc.put("invites_endpoint", settings.invites().enabled() ? urls.invites() : null);
             doc.put("jitsi_url", tokens.jitsiUrl().toString());
             doc.put("token_lifetime", tokens.lifetimeSeconds());
@@ -90,6 +98,10 @@ public class JitsiResource {
             doc.put("token_type", RoomTokenClaims.TYPE);
             doc.put("host_role", tokens.requiredRole());
             doc.put("problems", problems());
+            doc.put("notes", urls.source() == JitsiUrls.Source.JITSI_URL ? List.of("The realm has no Frontend URL and Keycloak no "
+                    + "hostname, so these addresses take Keycloak to be reached at " + urls.realm() + ", through Jitsi's host (its nginx "
+                    + "passing /realms/ to Keycloak, as in Jitsi's guide). If the browsers of Jitsi's users reach Keycloak at another "
+                    + "address, set the realm's Frontend URL (Realm settings, General) to it.") : List.of());
             doc.putAll(ConfigSnippets.of(settings, issuer, urls));
             return Answers.json(Response.Status.OK, doc).build();
         } catch (Refusal refusal) {
@@ -130,25 +142,75 @@ public class JitsiResource {
         });
     }
 
+    /**
+     * The TOKEN_AUTH_URL entry: {@code ?room=&tenant=}, or jitsi-meet's {@code ?state={state}} (room,
+     * tenant, and the Jitsi app that asks). A signed-in host goes straight to the meeting; anyone
+     * else through the login page first.
+     */
     @GET
     @Path("join")
     public Response join() {
         JitsiEvents events = jitsi.events(JitsiEvents.Action.JOIN);
-        RoomRequest request = null;
         try {
             jitsi.settings();
-            request = roomRequest(Requests.query(session), events);
-            SignedIn sso = jitsi.ssoSession();
-            if (sso != null) {
-                return jitsi.delivery().toMeeting(jitsi.issueForHost(sso.session(), request, events)).build();
-            }
-            return new JoinFlow(session, jitsi.urls()).toLogin(request);
-        } catch (JitsiService.NotAHost refusal) {
-            events.refused(refusal.error(), refusal.reason());
-            return jitsi.guestPage(request);
+            MultivaluedMap<String, String> query = Requests.query(session);
+            JitsiState state = Requests.jitsiState(Requests.single(query, "state"));
+            String room = Requests.single(query, "room");
+            String tenant = Requests.single(query, "tenant");
+            return toMeeting(events, room != null || state == null ? room : state.room(),
+                    tenant != null || state == null ? tenant : state.tenant(), state == null ? Optional.empty() : state.app());
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return Answers.refusal(refusal).build();
+            return jitsi.refusal(refusal);
+        }
+    }
+
+    /**
+     * {@code config.tokenAuthUrl} of the guide's setup, for every Jitsi client:
+     * {@code ?state={state}&code_challenge={code_challenge}}. A browser (Jitsi's popup or page) goes
+     * on to the guide's login ({@link GuideLogin}: client jitsi, PKCE, back to sso.html), exactly as
+     * before; one of Jitsi's apps, which fill in the state but never the code challenge, goes through
+     * the join, and its token back to the app.
+     */
+    @GET
+    @Path("signin")
+    public Response signIn() {
+        JitsiEvents events = jitsi.events(JitsiEvents.Action.JOIN);
+        try {
+            JitsiSettings settings = jitsi.settings();
+            MultivaluedMap<String, String> query = Requests.query(session);
+            String rawState = Requests.single(query, "state");
+            JitsiState state = Requests.jitsiState(rawState);
+            if (state == null) {
+                throw new Refusal(Refusal.BAD_REQUEST, "invalid_request", "config.tokenAuthUrl must carry jitsi-meet's state: "
+                        + "state={state}.", "no state");
+            }
+            if (state.app().isPresent()) {
+                return toMeeting(events, state.room(), state.tenant(), state.app());
+            }
+            return GuideLogin.toLogin(session, settings.roomTokens().jitsiUrl(), rawState, Requests.single(query, "code_challenge"),
+                    Requests.single(query, "nonce"));
+        } catch (Refusal refusal) {
+            events.refused(refusal.error(), refusal.reason());
+            return jitsi.refusal(refusal);
+        }
+    }
+
+    /** The join of a room: a signed-in host's token to the browser or app that asked, else to the login page first. */
+    private Response toMeeting(JitsiEvents events, String room, String tenant, Optional<JitsiApp> app) throws Refusal {
+        app.ifPresent(events::app);
+        events.room(room, tenant);
+        RoomRequest request = RoomRequest.parse(room, tenant, jitsi.settings().roomTokens());
+        jitsi.mayUse(app);
+        SignedIn sso = jitsi.ssoSession();
+        if (sso == null) {
+            return new JoinFlow(session, jitsi.urls()).toLogin(request, app);
+        }
+        try {
+            return jitsi.deliver(jitsi.issueForHost(sso.session(), request, events), app).build();
+        } catch (JitsiService.NotAHost refusal) {
+            events.refused(refusal.error(), refusal.reason());
+            return jitsi.guestPage(request, app);
         }
     }
 
@@ -161,27 +223,31 @@ public class JitsiResource {
     public Response joinCallback() {
         JitsiEvents events = jitsi.events(JitsiEvents.Action.JOIN);
         RoomRequest request = null;
+        Optional<JitsiApp> app = Optional.empty();
         try {
             JitsiSettings settings = jitsi.settings();
             JoinFlow flow = new JoinFlow(session, jitsi.urls());
             JoinState state = flow.returnedState(Requests.query(session));
             events.room(state.getRoom(), state.getTenant());
+            app = state.getApp() == null ? Optional.empty() : JitsiApp.ofStateKey(state.getApp());
+            app.ifPresent(events::app);
             SignedIn sso = jitsi.ssoSession();
             if (sso == null) {
                 throw new Refusal(Refusal.UNAUTHORIZED, "login_required", "Please sign in to join the meeting.",
                         "no SSO session after login");
             }
-            // The settings may have changed since the join started: the room is checked again.
+            // The settings may have changed since the join started: the room and the app are checked again.
             request = RoomRequest.parse(state.getRoom(), state.getTenant(), settings.roomTokens());
+            jitsi.mayUse(app);
             flow.markUsed(state);
             Issued issued = jitsi.issueForHost(sso.session(), request, events);
-            return jitsi.delivery().toMeeting(issued).cookie(flow.clearedCookie()).build();
+            return jitsi.deliver(issued, app).cookie(flow.clearedCookie()).build();
         } catch (JitsiService.NotAHost refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return jitsi.guestPage(request);
+            return jitsi.guestPage(request, app);
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
-            return Answers.refusal(refusal).build();
+            return jitsi.refusal(refusal);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.keycloakjitsi.resource;
 
 import io.github.keycloakjitsi.keycloak.Now;
+import io.github.keycloakjitsi.core.JitsiApp;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.keycloak.JoinState;
@@ -21,6 +22,7 @@ import org.keycloak.protocol.oidc.utils.PkceUtils;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -53,12 +55,13 @@ final class JoinFlow {
         this.urls = urls;
     }
 
-    Response toLogin(RoomRequest request) throws Refusal {
+    /** To the login page, for the room and, when one asked, the Jitsi app the token is to reach afterwards. */
+    Response toLogin(RoomRequest request, Optional<JitsiApp> app) throws Refusal {
         if (realm.getClientByClientId(CLIENT_ID) == null) {
             throw Refusal.notConfigured("The realm has no client " + CLIENT_ID + " for the login.");
         }
         String nonce = UUID.randomUUID().toString();
-        JoinState state = new JoinState(request.room(), request.tenant(), nonce);
+        JoinState state = new JoinState(request.room(), request.tenant(), nonce, app.map(JitsiApp::stateKey).orElse(null));
         state.id(UUID.randomUUID().toString());
         state.iat(Now.seconds());
         state.exp(Now.seconds() + LIFETIME);
@@ -115,7 +118,8 @@ final class JoinFlow {
             return null;
         }
         if (state == null || !state.isActive() || state.getId() == null || state.getExp() == null
-                || state.getNonce() == null || state.getRoom() == null) {
+                || state.getNonce() == null || state.getRoom() == null
+                || (state.getApp() != null && JitsiApp.ofStateKey(state.getApp()).isEmpty())) {
             return null;
         }
         Cookie cookie = session.getContext().getHttpRequest().getHttpHeaders().getCookies().get(COOKIE);

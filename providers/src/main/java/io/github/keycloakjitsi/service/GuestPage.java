@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.service;
 
+import io.github.keycloakjitsi.core.JitsiApp;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.keycloak.JoinState;
 import jakarta.ws.rs.core.Response;
@@ -14,9 +15,9 @@ import java.util.Optional;
  * The page for someone who signed in but may not start meetings here: themed like the login page
  * (template {@value #TEMPLATE}, shipped in the jar's theme-resources, so every login theme has
  * it), saying they can still join as a guest, with the way back to the meeting they came from
- * ({@link Delivery#guestLink}). The room and tenant of that way back are read from the
- * signed state of /join's login and checked like any room name; nothing else from the request goes
- * into it.
+ * ({@link Delivery#guestLink}), in the browser or in the Jitsi app they came from. The room, tenant
+ * and app of that way back are read from the signed state of /join's login and checked like any
+ * room name; nothing else from the request goes into it.
  */
 final class GuestPage {
 
@@ -35,22 +36,26 @@ final class GuestPage {
         return forms.setStatus(Response.Status.FORBIDDEN).createForm(TEMPLATE);
     }
 
-    /** The room a login of /jitsi/join (client jitsi-join) set out for, read from its signed state; empty when there is none. */
-    static Optional<RoomRequest> roomOfLogin(KeycloakSession session, AuthenticationSessionModel login) {
+    /** Where a login of /jitsi/join (client jitsi-join) set out for, read from its signed state; empty when there is none. */
+    static Optional<JoinState> joinOfLogin(KeycloakSession session, AuthenticationSessionModel login) {
         String state = login.getClientNote(OIDCLoginProtocol.STATE_PARAM);
         if (state == null || state.length() > MAX_STATE_LENGTH) {
             return Optional.empty();
         }
-        return fromJoinState(session, state);
-    }
-
-    /** /join's state, signed by the realm: its room, checked once more. */
-    private static Optional<RoomRequest> fromJoinState(KeycloakSession session, String state) {
         try {
-            JoinState join = session.tokens().decode(state, JoinState.class);
-            return join == null || join.getRoom() == null ? Optional.empty() : RoomRequest.forLink(join.getRoom(), join.getTenant());
+            return Optional.ofNullable(session.tokens().decode(state, JoinState.class));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** A join's room, checked once more as a way back; empty when it has none or it is not one. */
+    static Optional<RoomRequest> room(JoinState join) {
+        return join.getRoom() == null ? Optional.empty() : RoomRequest.forLink(join.getRoom(), join.getTenant());
+    }
+
+    /** The app a join was for; empty for a browser. */
+    static Optional<JitsiApp> app(JoinState join) {
+        return join.getApp() == null ? Optional.empty() : JitsiApp.ofStateKey(join.getApp());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.service;
 
+import io.github.keycloakjitsi.core.JitsiApp;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
@@ -14,7 +15,7 @@ import org.keycloak.models.UserSessionModel;
  * grants OAuth 2 itself does not define, and never {@code TOKEN_EXCHANGE}, so they do not mix
  * into the audit of real token exchanges. Each carries {@code grant_type} {@value #GRANT_TYPE}
  * and {@code jitsi_action}, one of {@link Action}, for an auditor to filter on; then as they
- * apply {@code jitsi_room}, {@code jitsi_tenant}, {@code jitsi_moderator}, {@code jitsi_expires_in},
+ * apply {@code jitsi_room}, {@code jitsi_tenant}, {@code jitsi_app}, {@code jitsi_moderator}, {@code jitsi_expires_in},
  * {@code jitsi_invite_id}, {@code jitsi_guest_name}, {@code jitsi_invited_by} and, on a refusal, {@code reason}.
  */
 public final class JitsiEvents {
@@ -72,6 +73,12 @@ public final class JitsiEvents {
         if (client != null) {
             event.client(client);
         }
+        return this;
+    }
+
+    /** The Jitsi app a join is for ({@code jitsi_app}: ios, android or electron). */
+    public JitsiEvents app(JitsiApp app) {
+        detail("jitsi_app", app.stateKey());
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.service;
 
+import io.github.keycloakjitsi.core.JitsiApp;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.core.RoomRequest;
@@ -10,6 +11,7 @@ import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import io.github.keycloakjitsi.keycloak.SignedIn;
 import io.github.keycloakjitsi.web.Answers;
 import io.github.keycloakjitsi.web.Bearer;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -25,6 +27,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.theme.Theme;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -54,8 +57,14 @@ public final class JitsiService {
         return realm;
     }
 
+    /** The realm's addresses as this request reached them: for redirects and the issuer of tokens. */
     public JitsiUrls urls() {
         return JitsiUrls.of(session, realm);
+    }
+
+    /** The realm's addresses as Jitsi and browsers are to be told, wherever this request came from ({@link JitsiUrls#published}). */
+    public JitsiUrls publishedUrls() throws Refusal {
+        return JitsiUrls.published(session, realm, settings().roomTokens().jitsiUrl());
     }
 
     /** The settings of client jitsi's Jitsi Meet mapper, when they switch the Jitsi entry points on. */
@@ -169,41 +178,88 @@ public final class JitsiService {
         }
     }
 
-    /** The guest page for a room of a browser request (/join), with the way back to it as a guest. */
-    public Response guestPage(RoomRequest request) {
-        return GuestPage.render(session.getProvider(LoginFormsProvider.class), settingsIfOn()
-                .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request)));
+    /** The guest page for a room of a browser request (/join), with the way back to it as a guest, in the browser or the app that asked. */
+    public Response guestPage(RoomRequest request, Optional<JitsiApp> app) {
+        return GuestPage.render(forms(), settingsIfOn().map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request, app)));
     }
+
+    /** The admin's switch for signing in from one of Jitsi's apps; nothing to check for a browser. */
+    public void mayUse(Optional<JitsiApp> app) throws Refusal {
+        if (app.isPresent() && !settings().roomTokens().apps().contains(app.get())) {
+            throw new Refusal(Refusal.FORBIDDEN, "app_not_allowed", "Signing in from Jitsi's " + app.get().label()
+                    + " app is switched off in this realm: join the meeting from a web browser.", "app " + app.get().stateKey() + " switched off");
+        }
+    }
+
+    /**
+     * A host's room token to where it was asked for: the meeting in the browser (302, the token in
+     * the fragment), or the page whose button opens the meeting in the Jitsi app that asked.
+     */
+    public Response.ResponseBuilder deliver(Issued issued, Optional<JitsiApp> app) throws Refusal {
+        Delivery delivery = delivery();
+        if (app.isEmpty()) {
+            return delivery.toMeeting(issued);
+        }
+        // The page holds a token: never kept by the browser or a proxy.
+        return Response.fromResponse(AppPage.render(forms(), delivery.toApp(issued, app.get()), app.get(), issued))
+                .header("Cache-Control", "no-store").header("Pragma", "no-cache");
+    }
+
+    /**
+     * A refusal for the caller: a page of the login theme, in the user's language, for a browser
+     * that asked for one (a person followed a link), else the JSON answer scripts read.
+     */
+    public Response refusal(Refusal refusal) {
+        List<MediaType> accepted = session.getContext().getHttpRequest().getHttpHeaders().getAcceptableMediaTypes();
+        boolean page = !accepted.isEmpty() && accepted.get(0).isCompatible(MediaType.TEXT_HTML_TYPE) && !accepted.get(0).isWildcardType();
+        if (!page) {
+            return Answers.refusal(refusal).build();
+        }
+        // The theme's message by its key (Keycloak formats it in the user's language), else the refusal's own sentence.
+        String key = REFUSAL_MESSAGE_PREFIX + refusal.error();
+        String message = message(null, key, null) != null ? key : refusal.getMessage();
+        return forms().setError(message).createErrorPage(Response.Status.fromStatusCode(refusal.status()));
+    }
+
+    /** The login theme's messages for refusals shown as pages: this prefix and the refusal's error code. */
+    public static final String REFUSAL_MESSAGE_PREFIX = "jitsiRefusal_";
 
     /**
      * The end of a login of someone who may not start meetings (the login gate). The full-page
      * login of /jitsi/join (client jitsi-join) ends on the guest page, with the way back to its
-     * meeting as a guest. Any other client's login (Jitsi's sso.html, in the popup Jitsi opens) goes
-     * back to the client's redirect URI with OAuth's {@code error=access_denied} and a sentence in
-     * the user's language, and no code: sso.html hands that to the Jitsi page, which tells the
-     * person, who stays in the meeting as a guest. A page shown inside the popup would never reach it.
+     * meeting as a guest, in the browser or the Jitsi app the login was for. Any other client's login
+     * (Jitsi's sso.html, in the popup Jitsi opens) goes back to the client's redirect URI with
+     * OAuth's {@code error=access_denied} and a sentence in the user's language, and no code:
+     * sso.html hands that to the Jitsi page, which tells the person, who stays in the meeting as a
+     * guest. A page shown inside the popup would never reach it.
      */
     public Response notAHostAtLogin(LoginFormsProvider forms, AuthenticationSessionModel login, UserModel user, EventBuilder event) {
         if (JoinState.CLIENT_ID.equals(login.getClient().getClientId())) {
-            return GuestPage.render(forms, settingsIfOn()
-                    .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(GuestPage.roomOfLogin(session, login).orElse(null))));
+            Optional<JoinState> join = GuestPage.joinOfLogin(session, login);
+            RoomRequest room = join.flatMap(GuestPage::room).orElse(null);
+            Optional<JitsiApp> app = join.flatMap(GuestPage::app);
+            return GuestPage.render(forms, settingsIfOn().map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(room, app)));
         }
         LoginProtocol protocol = session.getProvider(LoginProtocol.class, login.getProtocol());
         protocol.setRealm(realm).setHttpHeaders(session.getContext().getHttpRequest().getHttpHeaders())
                 .setUriInfo(session.getContext().getUri()).setEventBuilder(event);
-        return protocol.sendError(login, LoginProtocol.Error.CONSENT_DENIED, message(user, NOT_A_HOST_MESSAGE));
+        return protocol.sendError(login, LoginProtocol.Error.CONSENT_DENIED, message(user, NOT_A_HOST_MESSAGE, NOT_A_HOST_MESSAGE));
     }
 
     /** The login theme's message for the sso.html popup: why the login ended, and that joining as a guest still works. */
     public static final String NOT_A_HOST_MESSAGE = "jitsiHostRequiredError";
 
-    /** A message of the login theme (the jar's theme resources included) in the user's language, else its key. */
-    private String message(UserModel user, String key) {
+    /** A message of the login theme (the jar's theme resources included) in the user's language (the request's for null), else {@code otherwise}. */
+    private String message(UserModel user, String key, String otherwise) {
         try {
             Locale locale = session.getContext().resolveLocale(user);
-            return session.theme().getTheme(Theme.Type.LOGIN).getEnhancedMessages(realm, locale).getProperty(key, key);
+            return session.theme().getTheme(Theme.Type.LOGIN).getEnhancedMessages(realm, locale).getProperty(key, otherwise);
         } catch (IOException e) {
-            return key;
+            return otherwise;
         }
+    }
+
+    private LoginFormsProvider forms() {
+        return session.getProvider(LoginFormsProvider.class);
     }
 }

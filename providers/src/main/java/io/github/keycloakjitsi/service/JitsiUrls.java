@@ -1,6 +1,7 @@
 package io.github.keycloakjitsi.service;
 
 import io.github.keycloakjitsi.core.RoomTokenSettings;
+import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.Urls;
@@ -8,18 +9,58 @@ import org.keycloak.services.Urls;
 import java.net.URI;
 
 /**
- * The addresses of a realm's /jitsi endpoints as the caller sees them (frontend URL and proxy
- * headers included), and the issuer room tokens carry: spelled out here only.
+ * The addresses of a realm's /jitsi endpoints, and the issuer room tokens carry: spelled out here
+ * only. Two views: {@link #of} as this request reached the realm (frontend URL and proxy headers
+ * included), for redirects and tokens; {@link #published} as Jitsi and browsers are to be told
+ * (discovery's snippets), which never depends on the address the request came through.
  *
  * @param realm       the realm's base URL, {@code .../realms/<realm>}
  * @param realmIssuer the realm's issuer (what Keycloak's own tokens carry as {@code iss})
+ * @param source      where the address comes from
  */
-public record JitsiUrls(String realm, String realmIssuer) {
+public record JitsiUrls(String realm, String realmIssuer, Source source) {
 
+    /** Where a realm's address comes from. */
+    public enum Source {
+        /** The address this request reached Keycloak at. */
+        REQUEST,
+        /** The realm's Frontend URL (realm settings). */
+        FRONTEND_URL,
+        /** Keycloak's {@code hostname} option. */
+        HOSTNAME,
+        /** Neither is set: the Jitsi URL's host, where Jitsi's guide has its nginx pass /realms/ to Keycloak. */
+        JITSI_URL
+    }
+
+    /** The realm as this request reached it. */
     public static JitsiUrls of(KeycloakSession session, RealmModel realmModel) {
+        return at(session.getContext().getUri().getBaseUri(), realmModel, Source.REQUEST);
+    }
+
+    /**
+     * The realm as Jitsi and the browsers of its users reach it, whatever address this request came
+     * through: the realm's Frontend URL or Keycloak's hostname when one is set (Keycloak then puts
+     * it in every token and page, wherever the request came from), else the Jitsi URL's host, as in
+     * Jitsi's guide.
+     */
+    public static JitsiUrls published(KeycloakSession session, RealmModel realmModel, URI jitsiUrl) {
         URI base = session.getContext().getUri().getBaseUri();
+        if (hasText(realmModel.getAttribute("frontendUrl"))) {
+            return at(base, realmModel, Source.FRONTEND_URL);
+        }
+        if (hasText(Config.scope("hostname", "v2").get("hostname"))) {
+            return at(base, realmModel, Source.HOSTNAME);
+        }
+        return at(URI.create(jitsiUrl.getScheme() + "://" + jitsiUrl.getRawAuthority() + base.getRawPath()), realmModel, Source.JITSI_URL);
+    }
+
+    private static JitsiUrls at(URI base, RealmModel realmModel, Source source) {
         return new JitsiUrls(Urls.realmBase(base).path(realmModel.getName()).build().toString(),
-                Urls.realmIssuer(base, realmModel.getName()));
+                Urls.realmIssuer(base, realmModel.getName()), source);
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
     }
 
     /** {@code iss} of room tokens: {@link RoomTokenSettings#issuerOr} the realm's. */
@@ -41,6 +82,11 @@ public record JitsiUrls(String realm, String realmIssuer) {
 
     public String joinCallback() {
         return join() + "/callback";
+    }
+
+    /** {@code config.tokenAuthUrl} of the guide's setup, for browsers and Jitsi's apps alike. */
+    public String signIn() {
+        return jitsi() + "/signin";
     }
 
     public String invites() {

@@ -1,11 +1,16 @@
 package io.github.keycloakjitsi.web;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.github.keycloakjitsi.core.JitsiState;
 import io.github.keycloakjitsi.core.Refusal;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.util.JsonSerialization;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /** A request's parameters as the Jitsi entry points take them: decoded, each at most once. */
 public final class Requests {
@@ -47,5 +52,28 @@ public final class Requests {
                     "Send the form as application/x-www-form-urlencoded.", "content type " + type);
         }
         return session.getContext().getHttpRequest().getDecodedFormParameters();
+    }
+
+    /**
+     * jitsi-meet's {@code {state}} (a JSON object, already URL-decoded as a query value), or null
+     * when the request has none.
+     */
+    public static JitsiState jitsiState(String raw) throws Refusal {
+        if (raw == null) {
+            return null;
+        }
+        if (raw.length() > JitsiState.MAX_LENGTH) {
+            throw JitsiState.invalid("The sign-in state is longer than jitsi-meet makes it.");
+        }
+        Map<String, Object> json;
+        try {
+            json = JsonSerialization.mapper.readValue(raw, new TypeReference<Map<String, Object>>() { });
+        } catch (IOException | RuntimeException e) {
+            json = null;
+        }
+        if (json == null) {
+            throw JitsiState.invalid("The sign-in state is not jitsi-meet's: a JSON object is expected.");
+        }
+        return JitsiState.of(json);
     }
 }

@@ -139,11 +139,11 @@ class RoomRequestTest {
         RoomTokenSettings settings = JitsiSettings.parse(config(RoomTokenSettings.JITSI_URL, "https://meet.example.com/",
                 RoomTokenSettings.TENANTS, "acme")).roomTokens();
         assertThat(settings.meetingUrl(RoomRequest.parse("Team Sync", "acme", settings), "T"))
-                .isEqualTo("https://meet.example.com/acme/team%20sync#jwt=T");
+                .isEqualTo("https://meet.example.com/acme/team%20sync#jwt=%22T%22");
         assertThat(settings.meetingUrl(RoomRequest.parse("@evil.example", null, settings), "T"))
-                .isEqualTo("https://meet.example.com/evil.example#jwt=T");
+                .isEqualTo("https://meet.example.com/evil.example#jwt=%22T%22");
         assertThat(settings.meetingUrl(RoomRequest.parse("x%3Fjwt%3Dforged%23", null, settings), "T"))
-                .isEqualTo("https://meet.example.com/x%3fjwt%3dforged%23#jwt=T");
+                .isEqualTo("https://meet.example.com/x%3fjwt%3dforged%23#jwt=%22T%22");
         assertThat(settings.meetingLink(RoomRequest.parse("Team Sync", "acme", settings))).isEqualTo("https://meet.example.com/acme/team%20sync");
     }
 }

@@ -444,6 +444,26 @@ final class AdminApi {
         }
     }
 
+    /** Runs {@code body} with a realm attribute (such as {@code frontendUrl}) set as given, then as it was. */
+    void withRealmAttribute(String name, String value, ThrowingRunnable body) throws Exception {
+        RealmRepresentation before = realm().toRepresentation();
+        String original = before.getAttributes() == null ? null : before.getAttributes().get(name);
+        setRealmAttribute(name, value);
+        try {
+            body.run();
+        } finally {
+            setRealmAttribute(name, original);
+        }
+    }
+
+    void setRealmAttribute(String name, String value) {
+        RealmRepresentation realm = realm().toRepresentation();
+        Map<String, String> attributes = new LinkedHashMap<>(realm.getAttributes() == null ? Map.of() : realm.getAttributes());
+        attributes.put(name, value == null ? "" : value);
+        realm.setAttributes(attributes);
+        realm().update(realm);
+    }
+
     interface ThrowingRunnable {
         void run() throws Exception;
     }

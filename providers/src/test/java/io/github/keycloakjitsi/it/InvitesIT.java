@@ -57,7 +57,7 @@ class InvitesIT {
         assertThat(joined.statusCode()).as(joined.body()).isEqualTo(302);
         String location = joined.headers().firstValue("Location").orElseThrow();
         assertThat(location).startsWith(meeting + "#jwt=");
-        return location.substring((meeting + "#jwt=").length());
+        return JitsiJoinIT.jwtOf(location);
     }
 
     /** A page of the invitation that gives nothing: the status, the reason in words, no token, no form. */

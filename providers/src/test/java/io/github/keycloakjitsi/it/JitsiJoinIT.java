@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.it;
 
+import io.github.keycloakjitsi.core.JitsiMeetLinks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,12 +39,17 @@ class JitsiJoinIT {
         return response.headers().firstValue("Location").orElseThrow();
     }
 
-    /** The token from the meeting URL's fragment (#jwt=), where jitsi-meet reads it first; the URL has no query. */
+    /**
+     * The token as jitsi-meet's web client reads it from the meeting URL ({@link JitsiMeetLinks#jwtInPage}):
+     * from the fragment, the URL's only part after the room; the URL has no query.
+     */
     static String jwtOf(String meetingUrl) {
         URI uri = URI.create(meetingUrl);
         assertThat(uri.getRawQuery()).as("no query: a token there lands in logs and Referer headers").isNull();
         assertThat(uri.getRawFragment()).startsWith("jwt=").doesNotContain("&");
-        return uri.getRawFragment().substring("jwt=".length());
+        String jwt = JitsiMeetLinks.jwtInPage(meetingUrl);
+        assertThat(jwt).as("jitsi-meet finds the token in " + meetingUrl).isNotNull();
+        return jwt;
     }
 
     /** Anonymous browser: join -> login page -> callback -> meeting. Returns the meeting URL and the callback URL used. */

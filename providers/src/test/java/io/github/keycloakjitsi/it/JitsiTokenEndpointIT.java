@@ -73,7 +73,8 @@ class JitsiTokenEndpointIT {
                 .containsEntry("room", "caf%c3%a9").containsEntry("tenant", "").containsEntry("moderator", true);
         String token = (String) body.get("token");
         assertThat(body.get("url")).as("the token in the fragment, never in the query")
-                .isEqualTo(MEETING_BASE + "caf%c3%a9#jwt=" + token);
+                .isEqualTo(MEETING_BASE + "caf%c3%a9#jwt=%22" + token + "%22");
+        assertThat(JitsiJoinIT.jwtOf((String) body.get("url"))).as("as jitsi-meet reads it").isEqualTo(token);
         assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
 
         JWKSet certs = ProsodyRules.fetchJwks(server.oidcUrl() + "/certs");

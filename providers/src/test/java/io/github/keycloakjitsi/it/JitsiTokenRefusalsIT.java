@@ -49,17 +49,25 @@ class JitsiTokenRefusalsIT {
         assertRefused(requestToken(parts[0] + "." + parts[1] + ".AAAA" + parts[2].substring(4), Map.of("room", "r")), 401, "invalid_token");
     }
 
-    /** A valid token sent to another address of the realm than the one it was issued through is refused, saying so. */
+    /**
+     * A valid token of the realm issued under another of its addresses (the realm's frontend URL
+     * changed since) is refused, saying so.
+     */
     @Test
-    void withATokenOfAnotherAddressOfTheRealm() {
+    void withATokenOfAnotherAddressOfTheRealm() throws Exception {
         KeycloakServer server = KeycloakServer.shared();
-        String otherAddress = server.baseUrl().replace("127.0.0.1", "localhost") + "/realms/" + KeycloakServer.REALM;
-        HttpResponse<String> refused = Http.send(HttpClient.newHttpClient(), Http.postForm(otherAddress + "/jitsi/token", Map.of("room", "r"))
-                .header("Authorization", "Bearer " + accessToken).build());
+        String otherAddress = server.baseUrl().replace("127.0.0.1", "localhost");
+        AdminApi.TestUser user = admin.newUser("moved");
+        String[] issuedElsewhere = new String[1];
+        admin.withRealmAttribute("frontendUrl", otherAddress,
+                () -> issuedElsewhere[0] = admin.passwordGrant("admin-cli", user));
+        assertThat(ProsodyRules.payload(issuedElsewhere[0])).containsEntry("iss", otherAddress + "/realms/" + KeycloakServer.REALM);
+
+        HttpResponse<String> refused = requestToken(issuedElsewhere[0], Map.of("room", "r"));
         assertRefused(refused, 401, "invalid_token");
         assertThat((String) Json.object(refused.body()).get("error_description"))
-                .isEqualTo("The token was issued by " + server.issuer() + ", but this request reached the realm as " + otherAddress
-                        + ": send it to the address that issued it (the realm's frontend URL).");
+                .isEqualTo("The token was issued by " + otherAddress + "/realms/" + KeycloakServer.REALM + ", but this request reached the realm as "
+                        + server.issuer() + ": send it to the address that issued it (the realm's frontend URL).");
         assertThat((String) Json.object(requestToken("not.a.token", Map.of("room", "r")).body()).get("error_description"))
                 .as("a token that is no token gets the plain answer")
                 .isEqualTo("A valid access token of this realm is required: Authorization: Bearer <token>.");

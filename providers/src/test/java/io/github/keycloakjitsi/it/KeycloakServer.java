@@ -104,7 +104,14 @@ public final class KeycloakServer {
         env.put("KC_METRICS_ENABLED", "true");
         env.put("KC_VAULT", "file");
         env.put("KC_VAULT_DIR", vault(home.resolveSibling(name + "-vault")).toString());
+        // Keycloak's hostname: the address the tests reach it at, so its tokens and pages name that
+        // address whichever way a request comes (as production's hostname or frontend URL does).
+        // An empty KC_HOSTNAME in extraEnvironment starts it without one.
+        env.put("KC_HOSTNAME", "http://127.0.0.1:" + http);
         env.putAll(extraEnvironment);
+        if (env.get("KC_HOSTNAME").isEmpty()) {
+            env.remove("KC_HOSTNAME");
+        }
         return launch(builder, http, management, log, env.get("JITSI_HOST"), null);
     }
 

@@ -35,11 +35,15 @@ class RealmImportIT {
             assertThat(client.getWebOrigins()).isEqualTo(List.of("https://jitsi.example.org"));
 
             userId = admin.newUser("survivor").id();
+            assertJitsiDiscoveryEverywhere(server, "https://jitsi.example.org/realms/jitsi-realm", "frontend_url");
         } finally {
             server.stop();
         }
 
-        KeycloakServer restarted = KeycloakServer.start("it-keycloak-env", Map.of(), false);
+        // Restarted without a hostname (as start-keycloak.sh runs it): with the frontend URL taken
+        // out of the realm, Keycloak's addresses are whatever each request came through, and the
+        // snippets take the Jitsi URL's host, as Jitsi's guide has it, saying so.
+        KeycloakServer restarted = KeycloakServer.start("it-keycloak-env", Map.of("KC_HOSTNAME", ""), false);
         try {
             AdminApi admin = new AdminApi(restarted);
             assertThat(admin.realm().users().get(userId).toRepresentation().getId()).as("the user is still there").isEqualTo(userId);
@@ -47,9 +51,43 @@ class RealmImportIT {
                     .get(restarted.realmUrl() + "/.well-known/openid-configuration").body());
             assertThat(discovery.get("issuer")).as("the realm is kept, not imported again")
                     .isEqualTo("https://jitsi.example.org/realms/jitsi-realm");
+
+            admin.setRealmAttribute("frontendUrl", null);
+            Map<String, Object> jitsi = assertJitsiDiscoveryEverywhere(restarted, "https://jitsi.example.org/realms/jitsi-realm", "jitsi_url");
+            assertThat((List<String>) jitsi.get("notes")).singleElement().asString()
+                    .contains("no Frontend URL").contains("https://jitsi.example.org/realms/jitsi-realm");
         } finally {
             restarted.stop();
         }
+    }
+
+    /** Keycloak's hostname (as every test server has it) makes the addresses discovery gives. */
+    @Test
+    void discoveryGivesKeycloaksHostnameWhereverItIsFetched() {
+        KeycloakServer server = KeycloakServer.shared();
+        Map<String, Object> jitsi = assertJitsiDiscoveryEverywhere(server, server.realmUrl(), "hostname");
+        assertThat((List<String>) jitsi.get("notes")).isEmpty();
+    }
+
+    /**
+     * /realms/jitsi-realm/jitsi fetched through 127.0.0.1 and through localhost (another address of
+     * the same Keycloak) says the same, naming {@code realm} as where Jitsi and browsers reach the realm.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> assertJitsiDiscoveryEverywhere(KeycloakServer server, String realm, String from) {
+        String viaLoopback = new JitsiWebClient(server).get(server.realmUrl() + "/jitsi").body();
+        String viaLocalhost = new JitsiWebClient(server).get(server.realmUrl().replace("127.0.0.1", "localhost") + "/jitsi").body();
+        assertThat(viaLocalhost).as("the same wherever it is fetched").isEqualTo(viaLoopback);
+        Map<String, Object> doc = Json.object(viaLoopback);
+        assertThat(doc).containsEntry("realm_url", realm).containsEntry("realm_url_from", from)
+                .containsEntry("jwks_uri", realm + "/protocol/openid-connect/certs")
+                .containsEntry("signin_endpoint", realm + "/jitsi/signin");
+        assertThat((List<String>) doc.get("prosody_accepted_issuers")).contains(realm);
+        String realmAddress = realm.substring(realm.indexOf("://") + 3);
+        assertThat((String) doc.get("config_js")).contains("config.tokenAuthUrl = '" + realm + "/jitsi/signin?state={state}")
+                .contains("tokenService: '" + realmAddress + "/protocol/openid-connect'");
+        assertThat((String) doc.get("prosody")).contains("cache_keys_url = \"" + realm + "/protocol/openid-connect/certs\"");
+        return doc;
     }
 
     @Test

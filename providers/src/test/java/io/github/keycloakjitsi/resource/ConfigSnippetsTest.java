@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigSnippetsTest {
 
     private static final JitsiUrls URLS = new JitsiUrls("https://sso.example.com/auth/realms/jitsi-realm",
-            "https://sso.example.com/auth/realms/jitsi-realm");
+            "https://sso.example.com/auth/realms/jitsi-realm", JitsiUrls.Source.FRONTEND_URL);
 
     private static JitsiSettings settings(String... keysAndValues) throws Exception {
         Map<String, String> config = new HashMap<>();
@@ -39,7 +39,7 @@ class ConfigSnippetsTest {
                 .doesNotContain("app_secret");
         assertThat(snippets.get("docker_jitsi_meet")).contains("JWT_ACCEPTED_AUDIENCES=jitsi-meet\n")
                 .contains("JWT_ACCEPTED_ISSUERS=jitsi-rooms\n")
-                .contains("TOKEN_AUTH_URL=https://sso.example.com/auth/realms/jitsi-realm/jitsi/join?room={room}\n")
+                .contains("TOKEN_AUTH_URL=https://sso.example.com/auth/realms/jitsi-realm/jitsi/join?room={room}&state={state}\n")
                 .contains("JWT_ASAP_KEYSERVER=https://sso.example.com/auth/realms/jitsi-realm/jitsi/keys\n");
     }
 
@@ -60,13 +60,17 @@ class ConfigSnippetsTest {
                 .doesNotContain("JWT_ASAP_KEYSERVER");
     }
 
+    /**
+     * One tokenAuthUrl for every Jitsi client: the web client fills {state} and {code_challenge},
+     * the apps only {state} (and {room}), so the entry must need nothing else.
+     */
     @Test
-    void theWebClientSignsInThroughTheRealmWithPkce() throws Exception {
+    void everyJitsiClientSignsInThroughTheRealmsSignInEntry() throws Exception {
         String configJs = ConfigSnippets.of(settings(), URLS.realmIssuer(), URLS).get("config_js");
         assertThat(configJs)
-                .contains("config.tokenAuthUrl = 'https://sso.example.com/auth/realms/jitsi-realm/protocol/openid-connect/auth?client_id=jitsi"
-                        + "&response_type=code&scope=openid&state={state}&redirect_uri=https://meet.example.com/static/sso.html"
-                        + "&code_challenge={code_challenge}&code_challenge_method=S256';")
+                .contains("config.tokenAuthUrl = 'https://sso.example.com/auth/realms/jitsi-realm/jitsi/signin?state={state}"
+                        + "&code_challenge={code_challenge}';")
+                .contains("config.tokenAuthInline = true;")
                 .contains("tokenService: 'sso.example.com/auth/realms/jitsi-realm/protocol/openid-connect'")
                 .contains("ssoService: 'meet.example.com'")
                 .contains("config.hosts.anonymousdomain = 'guest.meet.example.com';");
