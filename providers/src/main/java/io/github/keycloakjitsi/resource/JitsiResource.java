@@ -98,15 +98,27 @@ public class JitsiResource {
             doc.put("token_type", RoomTokenClaims.TYPE);
             doc.put("host_role", tokens.requiredRole());
             doc.put("problems", problems());
-            doc.put("notes", urls.source() == JitsiUrls.Source.JITSI_URL ? List.of("The realm has no Frontend URL and Keycloak no "
-                    + "hostname, so these addresses take Keycloak to be reached at " + urls.realm() + ", through Jitsi's host (its nginx "
-                    + "passing /realms/ to Keycloak, as in Jitsi's guide). If the browsers of Jitsi's users reach Keycloak at another "
-                    + "address, set the realm's Frontend URL (Realm settings, General) to it.") : List.of());
+            doc.put("notes", notes(urls));
             doc.putAll(ConfigSnippets.of(settings, issuer, urls));
             return Answers.json(Response.Status.OK, doc).build();
         } catch (Refusal refusal) {
             return Answers.refusal(refusal).build();
         }
+    }
+
+    /** What discovery's reader should know about the addresses it was given. */
+    private static List<String> notes(JitsiUrls urls) {
+        List<String> notes = new java.util.ArrayList<>();
+        if (urls.source() == JitsiUrls.Source.JITSI_URL) {
+            notes.add("The realm has no Frontend URL and Keycloak no hostname, so these addresses take Keycloak to be reached at "
+                    + urls.realm() + ", through Jitsi's host (its nginx passing /realms/ to Keycloak, as in Jitsi's guide). If the "
+                    + "browsers of Jitsi's users reach Keycloak at another address, set the realm's Frontend URL (Realm settings, General) to it.");
+        }
+        if (urls.realm().startsWith("http://")) {
+            notes.add("Keycloak is reached over plain http here; Jitsi's sso.html asks https://<tokenService>/token, so the guide's "
+                    + "browser sign-in needs Keycloak behind https.");
+        }
+        return notes;
     }
 
     /**

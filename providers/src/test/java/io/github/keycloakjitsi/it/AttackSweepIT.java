@@ -50,24 +50,46 @@ class AttackSweepIT {
     private record Wire(String name, byte[] bytes, boolean fitsInAQuery) {
     }
 
+    /**
+     * The headers of a form posted with the host's bearer token. Client jitsi's access tokens live
+     * 120 s and the sweep takes longer on a busy machine: the token is refreshed (sso.html's refresh
+     * grant) whenever the one in hand is within 30 s of its end, so every refusal is the checks', not an expiry.
+     */
+    private static final class FreshBearer {
+        private final JitsiWebClient browser;
+        private JitsiWebClient.Tokens tokens;
+
+        FreshBearer(JitsiWebClient browser, JitsiWebClient.Tokens tokens) {
+            this.browser = browser;
+            this.tokens = tokens;
+        }
+
+        Map<String, String> headers() {
+            long exp = ((Number) ProsodyRules.payload(tokens.accessToken()).get("exp")).longValue();
+            if (System.currentTimeMillis() / 1000 >= exp - 30) {
+                tokens = browser.refresh(tokens.refreshToken());
+            }
+            return Map.of("Authorization", "Bearer " + tokens.accessToken(), "Content-Type", "application/x-www-form-urlencoded");
+        }
+    }
+
     @Test
     void everySpellingIsRefusedAtEveryEndpointWithNoTokenAndNo5xx() throws Exception {
         AdminApi admin = new AdminApi(server);
         AdminApi.TestUser user = admin.newUser("attacker");
         admin.grantRealmRole(user.id(), "jitsi-moderator");
         JitsiWebClient browser = new JitsiWebClient(server);
-        String bearer = "Bearer " + browser.login(user.username(), user.password()).accessToken();
+        FreshBearer form = new FreshBearer(browser, browser.login(user.username(), user.password()));
         String sso = browser.cookieHeader(server.realmUrl() + "/jitsi/join");
-        Map<String, String> form = Map.of("Authorization", bearer, "Content-Type", "application/x-www-form-urlencoded");
         Map<String, String> signedIn = Map.of("Cookie", sso);
 
         // The same requests with a good room get tokens: what follows is refused by the checks, not by the setup.
-        assertThat(wire.send("POST", bytes(jitsi + "/token"), form, bytes("room=" + LEGIT_ROOM)).status()).isEqualTo(200);
+        assertThat(wire.send("POST", bytes(jitsi + "/token"), form.headers(), bytes("room=" + LEGIT_ROOM)).status()).isEqualTo(200);
         assertThat(wire.get(jitsi + "/join?room=" + LEGIT_ROOM, signedIn).header("Location")).startsWith(MEETING_BASE + LEGIT_ROOM + "#jwt=");
         assertThat(callbackWithGenuineState(sso, "").header("Location")).startsWith(MEETING_BASE + LEGIT_ROOM + "#jwt=");
 
         // An invitation for the names below; one good use at the end shows none was counted before.
-        RawHttp.Response created = wire.send("POST", bytes(jitsi + "/invites"), form, bytes("room=" + LEGIT_ROOM + "&max_uses=1"));
+        RawHttp.Response created = wire.send("POST", bytes(jitsi + "/invites"), form.headers(), bytes("room=" + LEGIT_ROOM + "&max_uses=1"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String invitePath = URI.create((String) Json.object(created.body()).get("url")).getRawPath();
         Map<String, String> guestForm = Map.of("Content-Type", "application/x-www-form-urlencoded");
@@ -77,17 +99,17 @@ class AttackSweepIT {
             for (Wire value : wireForms(spelling.value())) {
                 String what = spelling + " sent " + value.name();
                 refused("POST /invites room", what, ROOM_ERRORS,
-                        wire.send("POST", bytes(jitsi + "/invites"), form, concat("room=", value.bytes())));
+                        wire.send("POST", bytes(jitsi + "/invites"), form.headers(), concat("room=", value.bytes())));
                 refused("POST /invites tenant", what, TENANT_ERRORS,
-                        wire.send("POST", bytes(jitsi + "/invites"), form, concat("room=" + LEGIT_ROOM + "&tenant=", value.bytes())));
+                        wire.send("POST", bytes(jitsi + "/invites"), form.headers(), concat("room=" + LEGIT_ROOM + "&tenant=", value.bytes())));
                 if (value.fitsInAQuery()) {
                     record("GET /invite/{spelled key}", noEntry("GET /invite/{spelled key}", what,
                             wire.send("GET", concat(jitsi + "/invite/", value.bytes()), Map.of(), null)));
                 }
                 refused("POST /token room", what, ROOM_ERRORS,
-                        wire.send("POST", bytes(jitsi + "/token"), form, concat("room=", value.bytes())));
+                        wire.send("POST", bytes(jitsi + "/token"), form.headers(), concat("room=", value.bytes())));
                 refused("POST /token tenant", what, TENANT_ERRORS,
-                        wire.send("POST", bytes(jitsi + "/token"), form, concat("room=" + LEGIT_ROOM + "&tenant=", value.bytes())));
+                        wire.send("POST", bytes(jitsi + "/token"), form.headers(), concat("room=" + LEGIT_ROOM + "&tenant=", value.bytes())));
                 if (value.fitsInAQuery()) {
                     refused("GET /join room", what, ROOM_ERRORS,
                             wire.send("GET", concat(jitsi + "/join?room=", value.bytes()), signedIn, null));
@@ -96,6 +118,14 @@ class AttackSweepIT {
                     refused("GET /join/callback state", what, STATE_ERRORS,
                             wire.send("GET", concat(jitsi + "/join/callback?code=c&state=", value.bytes()), signedIn, null));
                 }
+            }
+            // The same names in jitsi-meet's state, as Jitsi's apps send them to /signin and /join.
+            for (String entry : List.of("/signin", "/join")) {
+                refused("GET " + entry + " state room", spelling.toString(), ROOM_ERRORS, wire.send("GET",
+                        bytes(jitsi + entry + "?state=" + percent(Json.write(Map.of("room", spelling.value(), "ios", true)))), signedIn, null));
+                refused("GET " + entry + " state tenant", spelling.toString(), TENANT_ERRORS, wire.send("GET",
+                        bytes(jitsi + entry + "?state=" + percent(Json.write(Map.of("room", LEGIT_ROOM, "tenant", spelling.value(), "android", true)))),
+                        signedIn, null));
             }
             // A genuine state carries the room: a spelled room or tenant riding along changes nothing.
             String extra = "&room=" + percent(spelling.value()) + "&tenant=" + percent(spelling.value());

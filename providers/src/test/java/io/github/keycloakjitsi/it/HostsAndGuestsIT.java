@@ -217,9 +217,10 @@ class HostsAndGuestsIT {
                 "asap_accepted_issuers = { \"" + server.realmUrl() + "\" }", "asap_accepted_audiences = { \"jitsi-meet\" }",
                 "cache_keys_url = \"" + server.oidcUrl() + "/certs\"");
         assertThat((String) doc.get("config_js")).contains("config.hosts.anonymousdomain = 'guest." + host + "';",
-                "config.tokenAuthUrl = '" + server.oidcUrl() + "/auth?client_id=jitsi", "redirect_uri=https://" + host + "/static/sso.html");
+                "config.tokenAuthUrl = '" + server.realmUrl() + "/jitsi/signin?state={state}&code_challenge={code_challenge}';",
+                "post_logout_redirect_uri=https://" + host + "/static/logout.html");
         assertThat((String) doc.get("docker_jitsi_meet")).contains("ENABLE_GUESTS=1", "ENABLE_AUTO_LOGIN=1", "JWT_ALLOW_EMPTY=0",
-                "TOKEN_AUTH_URL=" + server.realmUrl() + "/jitsi/join?room={room}", "WAIT_FOR_HOST_DISABLE_AUTO_OWNERS=1",
+                "TOKEN_AUTH_URL=" + server.realmUrl() + "/jitsi/join?room={room}&state={state}\n", "WAIT_FOR_HOST_DISABLE_AUTO_OWNERS=1",
                 "XMPP_MUC_MODULES=muc_wait_for_host,token_affiliation", "ENABLE_AUTO_OWNER=false");
         assertThat((String) doc.get("jicofo")).contains("enable-auto-owner = false");
     }

@@ -33,6 +33,33 @@ class JoinLinkBrowserIT {
     private static HttpServer jitsi;
     private static final List<String> requestsSeenByJitsi = new CopyOnWriteArrayList<>();
 
+    /**
+     * Jitsi's page, as far as the token goes: it reads {@code jwt} the way jitsi-meet's
+     * {@code parseJWTFromURLParams} does (restated from its sources, not copied): the fragment's
+     * values {@code decodeURIComponent}d and parsed as JSON, a value that does not parse left out;
+     * else the query's value as it stands. What it found is shown in {@code #jwt}.
+     */
+    private static final String STAND_IN = """
+            <!doctype html><title>Jitsi stand-in</title><p id=meeting>meeting</p><p id=jwt></p>
+            <script>
+            function params(text, parse) {
+              const found = {};
+              const parts = text ? text.substring(1).split('&') : [];
+              if (parse && parts.length === 1 && parts[0].startsWith('/')) { return found; }
+              for (const part of parts) {
+                const param = part.split('=');
+                if (!param[0]) { continue; }
+                try {
+                  found[param[0]] = parse ? JSON.parse(decodeURIComponent(param[1]).replace(/\\\\&/, '&')) : param[1];
+                } catch (e) { /* jitsi-meet reports it and leaves the value out */ }
+              }
+              return found;
+            }
+            const jwt = params(location.hash, true).jwt || params(location.search, false).jwt;
+            document.getElementById('jwt').textContent = jwt || 'none';
+            </script>
+            """;
+
     @BeforeAll
     static void start() throws Exception {
         server = KeycloakServer.shared();
@@ -40,7 +67,7 @@ class JoinLinkBrowserIT {
         jitsi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         jitsi.createContext("/", exchange -> {
             requestsSeenByJitsi.add(exchange.getRequestURI() + " referer=" + exchange.getRequestHeaders().getFirst("Referer"));
-            byte[] page = "<!doctype html><title>Jitsi stand-in</title><p id=meeting>meeting</p>".getBytes(StandardCharsets.UTF_8);
+            byte[] page = STAND_IN.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html");
             exchange.sendResponseHeaders(200, page.length);
             exchange.getResponseBody().write(page);
@@ -69,13 +96,16 @@ class JoinLinkBrowserIT {
                 browser.findElement(By.id("password")).sendKeys(user.password());
                 browser.findElement(By.id("kc-login")).click();
                 String meeting = awaitMeeting(browser, jitsiUrl);
-                assertThat(meeting).startsWith(jitsiUrl + "/team%20sync#jwt=eyJ").doesNotContain("config.", "forged", "?");
-                assertThat(ProsodyRules.payload(JitsiJoinIT.jwtOf(meeting))).containsEntry("room", "team%20sync");
+                assertThat(meeting).startsWith(jitsiUrl + "/team%20sync#jwt=%22eyJ").doesNotContain("config.", "forged", "?");
+                String read = browser.findElement(By.id("jwt")).getText();
+                assertThat(read).as("the token the Jitsi page reads is the one in its fragment").isEqualTo(JitsiJoinIT.jwtOf(meeting));
+                assertThat(ProsodyRules.payload(read)).containsEntry("room", "team%20sync");
 
                 // Signed in: straight to the meeting, the link's fragment replaced all the same.
                 browser.get(server.realmUrl() + "/jitsi/join?room=Again#config.prejoinConfig.enabled=false");
                 String again = awaitMeeting(browser, jitsiUrl + "/again");
-                assertThat(again).startsWith(jitsiUrl + "/again#jwt=eyJ").doesNotContain("config.");
+                assertThat(again).startsWith(jitsiUrl + "/again#jwt=%22eyJ").doesNotContain("config.");
+                assertThat(browser.findElement(By.id("jwt")).getText()).isEqualTo(JitsiJoinIT.jwtOf(again));
             } finally {
                 browser.quit();
             }
