@@ -169,8 +169,14 @@ public class JitsiResource {
             JitsiState state = Requests.jitsiState(Requests.single(query, "state"));
             String room = Requests.single(query, "room");
             String tenant = Requests.single(query, "tenant");
-            return toMeeting(events, room != null || state == null ? room : state.room(),
-                    tenant != null || state == null ? tenant : state.tenant(), state == null ? Optional.empty() : state.app());
+            Optional<JitsiApp> app = Optional.empty();
+            if (state != null) {
+                // docker-jitsi-meet's TOKEN_AUTH_URL fills {room} too; the state names the tenant and the app.
+                room = room != null ? room : state.room();
+                tenant = tenant != null ? tenant : state.tenant();
+                app = state.app();
+            }
+            return toMeeting(events, room, tenant, app);
         } catch (Refusal refusal) {
             events.refused(refusal.error(), refusal.reason());
             return jitsi.refusal(refusal);
