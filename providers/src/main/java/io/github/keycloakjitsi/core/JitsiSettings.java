@@ -133,6 +133,14 @@ public record JitsiSettings(
         return Stream.of(CLAIM_SETTINGS, RoomTokenSettings.SETTINGS, InviteSettings.SETTINGS).flatMap(List::stream).toList();
     }
 
+    /**
+     * Whether a value can go into Prosody's, config.js's and docker-jitsi-meet's settings as it is
+     * (between quotes, in a list): letters, digits and {@code . _ : / -} only.
+     */
+    public static boolean isSnippetSafe(String value) {
+        return value != null && SettingsReader.SNIPPET_SAFE.matcher(value).matches();
+    }
+
     /** Why someone may not host. */
     public enum NotAHost { DISABLED, MISSING_ROLE }
 

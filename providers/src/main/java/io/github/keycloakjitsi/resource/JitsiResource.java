@@ -97,9 +97,17 @@ public class JitsiResource {
             doc.put("tenants", tokens.tenants());
             doc.put("token_type", RoomTokenClaims.TYPE);
             doc.put("host_role", tokens.requiredRole());
-            doc.put("problems", problems());
+            List<String> problems = new java.util.ArrayList<>(problems());
+            boolean safe = JitsiSettings.isSnippetSafe(urls.realm());
+            if (!safe) {
+                problems.add("The realm's address " + urls.realm() + " has characters that cannot go into Prosody's or Jitsi's "
+                        + "settings (letters, digits and . _ : / - only): the snippets are left out. Set the realm's Frontend URL to a plain address.");
+            }
+            doc.put("problems", problems);
             doc.put("notes", notes(urls));
-            doc.putAll(ConfigSnippets.of(settings, issuer, urls));
+            if (safe) {
+                doc.putAll(ConfigSnippets.of(settings, issuer, urls));
+            }
             return Answers.json(Response.Status.OK, doc).build();
         } catch (Refusal refusal) {
             return Answers.refusal(refusal).build();

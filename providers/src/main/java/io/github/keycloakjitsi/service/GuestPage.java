@@ -33,7 +33,7 @@ final class GuestPage {
     /** The page, 403, with the way back when there is one. */
     static Response render(LoginFormsProvider forms, Optional<String> link) {
         link.ifPresent(l -> forms.setAttribute(LINK, l));
-        return forms.setStatus(Response.Status.FORBIDDEN).createForm(TEMPLATE);
+        return JitsiService.noStore(forms.setStatus(Response.Status.FORBIDDEN).createForm(TEMPLATE));
     }
 
     /** Where a login of /jitsi/join (client jitsi-join) set out for, read from its signed state; empty when there is none. */

@@ -1,6 +1,7 @@
 package io.github.keycloakjitsi.service;
 
 import io.github.keycloakjitsi.core.JitsiApp;
+import io.github.keycloakjitsi.core.RoomName;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
@@ -109,9 +110,23 @@ public final class JitsiEvents {
         event.error(error);
     }
 
+    /**
+     * What a caller typed, shortened, and with every control, formatting or invisible character
+     * written out as {@code U+XXXX}: an auditor sees what was sent, and no bidi override or line
+     * break can rearrange the events list or the log.
+     */
     private void detail(String key, String value) {
         if (value != null) {
-            event.detail(key, value.length() > MAX_DETAIL ? value.substring(0, MAX_DETAIL) + "..." : value);
+            String shown = value.length() > MAX_DETAIL ? value.substring(0, MAX_DETAIL) + "..." : value;
+            StringBuilder visible = new StringBuilder(shown.length());
+            shown.codePoints().forEach(c -> {
+                if (RoomName.isHidden(c)) {
+                    visible.append(String.format("U+%04X", c));
+                } else {
+                    visible.appendCodePoint(c);
+                }
+            });
+            event.detail(key, visible.toString());
         }
     }
 }

@@ -64,7 +64,11 @@ public final class JitsiService {
 
     /** The realm's addresses as Jitsi and browsers are to be told, wherever this request came from ({@link JitsiUrls#published}). */
     public JitsiUrls publishedUrls() throws Refusal {
-        return JitsiUrls.published(session, realm, settings().roomTokens().jitsiUrl());
+        try {
+            return JitsiUrls.published(realm, settings().roomTokens().jitsiUrl());
+        } catch (IllegalArgumentException e) {
+            throw Refusal.notConfigured("The realm's Frontend URL or Keycloak's hostname is not a URL: " + e.getMessage());
+        }
     }
 
     /** The settings of client jitsi's Jitsi Meet mapper, when they switch the Jitsi entry points on. */
@@ -200,9 +204,15 @@ public final class JitsiService {
         if (app.isEmpty()) {
             return delivery.toMeeting(issued);
         }
-        // The page holds a token: never kept by the browser or a proxy.
-        return Response.fromResponse(AppPage.render(forms(), delivery.toApp(issued, app.get()), app.get(), issued))
-                .header("Cache-Control", "no-store").header("Pragma", "no-cache");
+        Response page;
+        try {
+            page = AppPage.render(forms(), delivery.toApp(issued, app.get()), app.get(), issued);
+        } catch (RuntimeException unreadableHeaders) {
+            // Keycloak cannot pick a language from headers it cannot read: no page, and the token is never sent.
+            throw new Refusal(Refusal.BAD_REQUEST, "invalid_request", "The request's headers could not be read.",
+                    "page not rendered: " + unreadableHeaders);
+        }
+        return Response.fromResponse(noStore(page));
     }
 
     /**
@@ -210,15 +220,33 @@ public final class JitsiService {
      * that asked for one (a person followed a link), else the JSON answer scripts read.
      */
     public Response refusal(Refusal refusal) {
-        List<MediaType> accepted = session.getContext().getHttpRequest().getHttpHeaders().getAcceptableMediaTypes();
-        boolean page = !accepted.isEmpty() && accepted.get(0).isCompatible(MediaType.TEXT_HTML_TYPE) && !accepted.get(0).isWildcardType();
-        if (!page) {
+        if (!wantsPage()) {
             return Answers.refusal(refusal).build();
         }
-        // The theme's message by its key (Keycloak formats it in the user's language), else the refusal's own sentence.
-        String key = REFUSAL_MESSAGE_PREFIX + refusal.error();
-        String message = message(null, key, null) != null ? key : refusal.getMessage();
-        return forms().setError(message).createErrorPage(Response.Status.fromStatusCode(refusal.status()));
+        try {
+            // The theme's message by its key (Keycloak formats it in the user's language), else the refusal's own sentence.
+            String key = REFUSAL_MESSAGE_PREFIX + refusal.error();
+            String message = message(null, key, null) != null ? key : refusal.getMessage();
+            return noStore(forms().setError(message).createErrorPage(Response.Status.fromStatusCode(refusal.status())));
+        } catch (RuntimeException unreadableHeaders) {
+            // Keycloak cannot pick a language from headers it cannot read (a malformed Accept-Language): the plain answer.
+            return Answers.refusal(refusal).build();
+        }
+    }
+
+    /** Whether the caller is a browser asking for a page (HTML first in Accept); a malformed Accept asks for none. */
+    private boolean wantsPage() {
+        try {
+            List<MediaType> accepted = session.getContext().getHttpRequest().getHttpHeaders().getAcceptableMediaTypes();
+            return !accepted.isEmpty() && accepted.get(0).isCompatible(MediaType.TEXT_HTML_TYPE) && !accepted.get(0).isWildcardType();
+        } catch (RuntimeException malformed) {
+            return false;
+        }
+    }
+
+    /** A page that must not be kept by the browser or a proxy (a token, or a person's situation). */
+    static Response noStore(Response page) {
+        return Response.fromResponse(page).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
     }
 
     /** The login theme's messages for refusals shown as pages: this prefix and the refusal's error code. */

@@ -38,20 +38,23 @@ public record JitsiUrls(String realm, String realmIssuer, Source source) {
     }
 
     /**
-     * The realm as Jitsi and the browsers of its users reach it, whatever address this request came
-     * through: the realm's Frontend URL or Keycloak's hostname when one is set (Keycloak then puts
-     * it in every token and page, wherever the request came from), else the Jitsi URL's host, as in
-     * Jitsi's guide.
+     * The realm as Jitsi and the browsers of its users reach it, built from settings alone, never
+     * from the request (its Host, X-Forwarded-* or prefix headers): the realm's Frontend URL when
+     * set; else Keycloak's {@code hostname} option (a URL as it is, a bare host name as
+     * {@code https://<host>}); else the Jitsi URL's scheme and host, where Jitsi's guide has its
+     * nginx pass /realms/ to Keycloak. The last two take Keycloak to serve at the root path.
      */
-    public static JitsiUrls published(KeycloakSession session, RealmModel realmModel, URI jitsiUrl) {
-        URI base = session.getContext().getUri().getBaseUri();
-        if (hasText(realmModel.getAttribute("frontendUrl"))) {
-            return at(base, realmModel, Source.FRONTEND_URL);
+    public static JitsiUrls published(RealmModel realmModel, URI jitsiUrl) {
+        String frontendUrl = realmModel.getAttribute("frontendUrl");
+        if (hasText(frontendUrl)) {
+            return at(URI.create(frontendUrl.strip()), realmModel, Source.FRONTEND_URL);
         }
-        if (hasText(Config.scope("hostname", "v2").get("hostname"))) {
-            return at(base, realmModel, Source.HOSTNAME);
+        String hostname = Config.scope("hostname", "v2").get("hostname");
+        if (hasText(hostname)) {
+            hostname = hostname.strip();
+            return at(URI.create(hostname.contains("://") ? hostname : "https://" + hostname), realmModel, Source.HOSTNAME);
         }
-        return at(URI.create(jitsiUrl.getScheme() + "://" + jitsiUrl.getRawAuthority() + base.getRawPath()), realmModel, Source.JITSI_URL);
+        return at(URI.create(jitsiUrl.getScheme() + "://" + jitsiUrl.getRawAuthority()), realmModel, Source.JITSI_URL);
     }
 
     private static JitsiUrls at(URI base, RealmModel realmModel, Source source) {

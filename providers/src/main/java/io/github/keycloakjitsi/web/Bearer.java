@@ -1,11 +1,10 @@
 package io.github.keycloakjitsi.web;
 
+import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
 import io.github.keycloakjitsi.keycloak.SignedIn;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.jose.jws.JWSInput;
-import org.keycloak.jose.jws.JWSInputException;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.services.Urls;
 import org.keycloak.services.cors.Cors;
@@ -75,31 +74,35 @@ public final class Bearer {
     }
 
     /**
-     * Not a valid token of this realm. When its (unverified) issuer is another address of this
-     * realm's name (Keycloak reached through its own address while the token came through the
-     * frontend URL, or the other way round), the answer says so: that is a setup to fix, not a
-     * bad token. Nothing of the token is trusted for more than these words.
+     * Not a valid token of this realm. When it is signed by this realm's keys but names another
+     * address of the realm as its issuer (Keycloak reached through its own address while the token
+     * came through the frontend URL, or the other way round), the answer says so: that is a setup
+     * to fix, not a bad token. Only a token the realm signed is named, and only an issuer of URL
+     * characters: a forged token gets the plain answer, whatever it says.
      */
     private static Refusal invalid(KeycloakSession session, String token) {
-        String expected = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), session.getContext().getRealm().getName());
-        String issuer = unverifiedIssuer(token);
-        if (issuer != null && !issuer.equals(expected) && issuer.endsWith("/realms/" + session.getContext().getRealm().getName())
-                && issuer.length() <= 512) {
+        String realmName = session.getContext().getRealm().getName();
+        String expected = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realmName);
+        String issuer = issuerOfATokenOfThisRealm(session, token);
+        if (issuer != null && !issuer.equals(expected) && issuer.endsWith("/realms/" + realmName) && issuer.length() <= 255
+                && JitsiSettings.isSnippetSafe(issuer)) {
             return new Refusal(Refusal.UNAUTHORIZED, "invalid_token", "The token was issued by " + issuer + ", but this request reached "
-                    + "the realm as " + expected + ": send it to the address that issued it (the realm's frontend URL).",
-                    "issuer " + issuer + " is not " + expected);
+                    + "the realm as " + expected + ": send it to the address that issued it, or set the realm's Frontend URL so that "
+                    + "every address of the realm issues alike.", "issuer " + issuer + " is not " + expected);
         }
         return new Refusal(Refusal.UNAUTHORIZED, "invalid_token",
                 "A valid access token of this realm is required: Authorization: Bearer <token>.", "no valid bearer token of this realm");
     }
 
-    private static String unverifiedIssuer(String token) {
+    /** The issuer of a token whose signature this realm's keys verify (Keycloak's token manager), else null. */
+    private static String issuerOfATokenOfThisRealm(KeycloakSession session, String token) {
         if (token == null || token.length() > 16384) {
             return null;
         }
         try {
-            return new JWSInput(token).readJsonContent(JsonWebToken.class).getIssuer();
-        } catch (JWSInputException | RuntimeException e) {
+            JsonWebToken signed = session.tokens().decode(token, JsonWebToken.class);
+            return signed == null ? null : signed.getIssuer();
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -1,6 +1,7 @@
 package io.github.keycloakjitsi.web;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.github.keycloakjitsi.core.JitsiState;
 import io.github.keycloakjitsi.core.Refusal;
 import jakarta.ws.rs.core.MediaType;
@@ -67,7 +68,9 @@ public final class Requests {
         }
         Map<String, Object> json;
         try {
-            json = JsonSerialization.mapper.readValue(raw, new TypeReference<Map<String, Object>>() { });
+            // Strict: one JSON object and nothing after it, as JSON.parse in sso.html reads it.
+            json = JsonSerialization.mapper.readerFor(new TypeReference<Map<String, Object>>() { })
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(raw);
         } catch (IOException | RuntimeException e) {
             json = null;
         }

@@ -85,6 +85,8 @@ class JitsiAppsIT {
     private static String appLink(HttpResponse<String> page, String app) {
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         assertThat(page.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        assertThat(page.headers().firstValue("X-Frame-Options")).as("no other site frames the button").hasValue("SAMEORIGIN");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("frame-ancestors 'self'");
         Document html = Jsoup.parse(page.body());
         assertThat(html.selectFirst("#jitsi-open-app")).as(page.body()).isNotNull();
         assertThat(html.text()).contains(shown("en", "jitsiOpenAppText_" + app)).contains(shown("en", "jitsiOpenAppExpiry", "2"));
@@ -203,6 +205,30 @@ class JitsiAppsIT {
         });
     }
 
+    /** Headers Keycloak cannot read choose the plain answer, never a 500. */
+    @Test
+    void unreadableAcceptHeadersGetThePlainAnswer() {
+        String bad = signInUrl("{\"room\":\"*\",\"ios\":true}");
+        for (Map<String, String> headers : List.of(Map.of("Accept", "text"), Map.of("Accept", "text/html;q=x"),
+                Map.of("Accept", "text/html", "Accept-Language", "de;q=abc"))) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bad));
+            headers.forEach(request::header);
+            JitsiTokenRefusalsIT.assertRefused(new JitsiWebClient(server).send(request), 403, "wildcard_not_allowed");
+        }
+    }
+
+    /** What a caller typed is recorded as sent, with hidden characters written out, and the refusal page is never kept. */
+    @Test
+    void aRefusalIsRecordedWithHiddenCharactersWrittenOut() {
+        HttpResponse<String> refused = new JitsiWebClient(server).send(HttpRequest.newBuilder(
+                URI.create(signInUrl(appState("ios", "left\u202Eright", null)))).header("Accept", "text/html"));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        assertThat(Jsoup.parse(refused.body()).text()).contains(shown("en", "jitsiRefusal_invalid_room"));
+        assertThat(admin.events("OAUTH2_EXTENSION_GRANT_ERROR")).anySatisfy(e -> assertThat(e.getDetails())
+                .containsEntry("jitsi_room", "leftU+202Eright").containsEntry("jitsi_app", "ios"));
+    }
+
     @Test
     void someoneWhoMayNotHostIsSentIntoTheAppAsAGuestWithoutAToken() {
         AdminApi.TestUser guest = admin.newNonHost("app-guest");
@@ -227,6 +253,8 @@ class JitsiAppsIT {
         invalidRequest.put("a JSON array", "[{\"room\":\"r\",\"ios\":true}]");
         invalidRequest.put("a JSON string", "\"r\"");
         invalidRequest.put("two apps", "{\"room\":\"r\",\"ios\":true,\"android\":true}");
+        invalidRequest.put("an object and more", "{\"room\":\"r\",\"ios\":true} x");
+        invalidRequest.put("two objects", "{\"room\":\"r\",\"ios\":true}{}");
         invalidRequest.put("a room that is a number", "{\"room\":7,\"ios\":true}");
         invalidRequest.put("a tenant that is an object", "{\"room\":\"r\",\"tenant\":{},\"ios\":true}");
         invalidRequest.forEach((what, state) -> {

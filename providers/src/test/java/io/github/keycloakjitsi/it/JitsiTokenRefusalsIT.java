@@ -67,7 +67,13 @@ class JitsiTokenRefusalsIT {
         assertRefused(refused, 401, "invalid_token");
         assertThat((String) Json.object(refused.body()).get("error_description"))
                 .isEqualTo("The token was issued by " + otherAddress + "/realms/" + KeycloakServer.REALM + ", but this request reached the realm as "
-                        + server.issuer() + ": send it to the address that issued it (the realm's frontend URL).");
+                        + server.issuer() + ": send it to the address that issued it, or set the realm's Frontend URL so that every address "
+                        + "of the realm issues alike.");
+        // The same issuer in a token the realm did not sign: the plain answer, nothing of the token repeated.
+        String[] parts = issuedElsewhere[0].split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
+        assertThat((String) Json.object(requestToken(forged, Map.of("room", "r")).body()).get("error_description"))
+                .isEqualTo("A valid access token of this realm is required: Authorization: Bearer <token>.");
         assertThat((String) Json.object(requestToken("not.a.token", Map.of("room", "r")).body()).get("error_description"))
                 .as("a token that is no token gets the plain answer")
                 .isEqualTo("A valid access token of this realm is required: Authorization: Bearer <token>.");

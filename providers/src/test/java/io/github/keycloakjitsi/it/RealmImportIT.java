@@ -6,6 +6,7 @@ import org.keycloak.representations.idm.RealmEventsConfigRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.userprofile.config.UPAttribute;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,7 @@ class RealmImportIT {
         // Restarted without a hostname (as start-keycloak.sh runs it): with the frontend URL taken
         // out of the realm, Keycloak's addresses are whatever each request came through, and the
         // snippets take the Jitsi URL's host, as Jitsi's guide has it, saying so.
-        KeycloakServer restarted = KeycloakServer.start("it-keycloak-env", Map.of("KC_HOSTNAME", ""), false);
+        KeycloakServer restarted = KeycloakServer.start("it-keycloak-env", Map.of("KC_HOSTNAME", "", "KC_PROXY_HEADERS", "xforwarded"), false);
         try {
             AdminApi admin = new AdminApi(restarted);
             assertThat(admin.realm().users().get(userId).toRepresentation().getId()).as("the user is still there").isEqualTo(userId);
@@ -56,6 +57,21 @@ class RealmImportIT {
             Map<String, Object> jitsi = assertJitsiDiscoveryEverywhere(restarted, "https://jitsi.example.org/realms/jitsi-realm", "jitsi_url");
             assertThat((List<String>) jitsi.get("notes")).singleElement().asString()
                     .contains("no Frontend URL").contains("https://jitsi.example.org/realms/jitsi-realm");
+            // Behind a proxy whose headers Keycloak trusts, no header of the request changes what discovery says.
+            String plain = new JitsiWebClient(restarted).get(restarted.realmUrl() + "/jitsi").body();
+            for (Map<String, String> forged : List.of(Map.of("X-Forwarded-Prefix", "/x'+alert(1)+'"),
+                    Map.of("X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "http", "X-Forwarded-Port", "8081"),
+                    Map.of("Forwarded", "host=evil.example;proto=http"))) {
+                java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(restarted.realmUrl() + "/jitsi"));
+                forged.forEach(request::header);
+                assertThat(new JitsiWebClient(restarted).send(request).body()).as(forged.toString()).isEqualTo(plain);
+            }
+
+            // An address that cannot go into the snippets as it is leaves them out, saying why.
+            admin.setRealmAttribute("frontendUrl", "https://jitsi.example.org/x'y");
+            Map<String, Object> unsafe = Json.object(new JitsiWebClient(restarted).get(restarted.realmUrl() + "/jitsi").body());
+            assertThat((List<String>) unsafe.get("problems")).anySatisfy(p -> assertThat(p).contains("the snippets are left out"));
+            assertThat(unsafe).doesNotContainKeys("prosody", "config_js", "docker_jitsi_meet");
         } finally {
             restarted.stop();
         }
