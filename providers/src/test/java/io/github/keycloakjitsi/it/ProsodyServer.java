@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Debian's Prosody ({@code apt-get install prosody lua-luaossl}), started by a test on loopback:
@@ -38,6 +39,11 @@ final class ProsodyServer implements AutoCloseable {
 
     /** A Prosody that takes tokens of {@code keycloak}'s realm and its logout tokens. */
     static ProsodyServer start(KeycloakServer keycloak, String name) {
+        return start(keycloak, name, Map.of());
+    }
+
+    /** The same, with more options (Lua values, as written) for the VirtualHost. */
+    static ProsodyServer start(KeycloakServer keycloak, String name, Map<String, String> hostOptions) {
         Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
         Path dir = root.resolve("providers/target/" + name);
         KeycloakServer.deleteRecursively(dir);
@@ -74,6 +80,7 @@ final class ProsodyServer implements AutoCloseable {
                 "    cache_keys_url = " + lua(keycloak.oidcUrl() + "/certs"),
                 "    modules_enabled = { \"keycloak_logout\"; }",
                 "    main_muc = " + lua("conference." + domain),
+                hostOptions.entrySet().stream().map(o -> "    " + o.getKey() + " = " + o.getValue()).collect(java.util.stream.Collectors.joining("\n")),
                 "",
                 "Component " + lua("conference." + domain) + " \"muc\"",
                 "    muc_room_locking = false",
@@ -92,7 +99,7 @@ final class ProsodyServer implements AutoCloseable {
         }
     }
 
-    private static String lua(Object value) {
+    static String lua(Object value) {
         return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
