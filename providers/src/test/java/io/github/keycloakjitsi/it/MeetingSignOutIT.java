@@ -305,7 +305,8 @@ class MeetingSignOutIT {
     static void assertGoneWithin(XmppClient observer, XmppClient... participants) {
         for (XmppClient participant : participants) {
             waitUntil(() -> participant.isClosed() && observer.sawLeave(participant), BOUND,
-                    "participant " + participant.jid() + " out of the meeting; it received " + participant.received());
+                    "participant " + participant.jid() + " out of the meeting; it received " + participant.received()
+                            + "\nProsody: " + prosody.warnings());
         }
         assertThat(observer.isClosed()).as("the observer stays").isFalse();
     }
@@ -324,7 +325,7 @@ class MeetingSignOutIT {
         Instant deadline = Instant.now().plus(bound);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within " + bound + ": " + what + "\nProsody: " + prosody.warnings());
+                throw new AssertionError("not within " + bound + ": " + what);
             }
             XmppClient.pause();
         }
