@@ -178,7 +178,8 @@ local store = module:open_store("keycloak_logout");
 local signed_out = store:get("signed_out") or {};
 signed_out.sids = signed_out.sids or {};   -- sid -> until
 signed_out.subs = signed_out.subs or {};   -- user id or "guest:<invitation id>" -> { at = iat, until = ... }
-local used_jtis = {};                      -- jti -> until
+signed_out.jtis = signed_out.jtis or {};   -- jti of each logout token taken -> until its exp has passed (no replay after a restart)
+local used_jtis = signed_out.jtis;
 
 local function save()
 	local ok, err = store:set("signed_out", signed_out);
@@ -196,7 +197,7 @@ module:add_timer(60, function ()
 		if entry["until"] < t then signed_out.subs[sub] = nil; changed = true; end
 	end
 	for jti, till in pairs(used_jtis) do
-		if till < t then used_jtis[jti] = nil; end
+		if till < t then used_jtis[jti] = nil; changed = true; end
 	end
 	if changed then save(); end
 	return 60;

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -104,7 +105,12 @@ public final class MeetingSignOut {
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                executor.execute(() -> send(factory, channel.get(), target));
+                try {
+                    executor.execute(() -> send(factory, channel.get(), target));
+                } catch (RejectedExecutionException e) {
+                    // the server is shutting down: the change stands, the sign-out is lost (and logged)
+                    LOG.warnf("Could not sign %s out of Jitsi meetings: %s", target, e.toString());
+                }
             }
 
             @Override
