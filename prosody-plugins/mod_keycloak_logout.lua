@@ -414,8 +414,8 @@ local function handle_logout(event)
 	end
 	remember_logout(logout);
 	local removed = remove_participants(logout);
-	module:log("info", "Keycloak signed out a %s: %d connection(s) removed",
-		logout.sid and "session" or invitation_of((logout.sub or "") .. ":") and "invitation" or "user", removed);
+	module:log("info", "Keycloak signed out %s: %d connection(s) removed",
+		logout.sid and "a session" or invitation_of((logout.sub or "") .. ":") and "an invitation" or "a user", removed);
 	module:log("debug", "Signed out: sid %s, sub %s", tostring(logout.sid), tostring(logout.sub));
 	return answer(response, 200);
 end

@@ -185,7 +185,8 @@ public final class MeetingSignOut {
             }
             case SignedInNonHosts ignored -> signedInUsers(jitsi)
                     .filter(user -> !jitsi.mayHostNow(user))
-                    .map(UserModel::getId)
+                    // a lambda, not UserModel::getId: that compiles against Model.getId, which Keycloak 26.4 lacks
+                    .map(user -> user.getId())
                     .toList();
             case Guests guests -> List.of(JitsiContext.GUEST_ID_PREFIX + guests.inviteId());
         };

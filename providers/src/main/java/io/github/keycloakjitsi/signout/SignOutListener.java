@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * ({@link JitsiService#signOutOfMeetings}): a user disabled (or otherwise changed so that they may
  * no longer host) or deleted, by an admin or by deleting their own account; the host role taken
  * away directly, by leaving a group, from a group, from a composite or the default roles, or with
- * a role deleted. Keycloak's own logouts (a user's, an admin's "Sign out" of a user or a session)
- * already send one. Invitations revoked are signed out where they are revoked (invites/).
+ * a role deleted; and an admin's "Sign out" of a user once more for all their sessions. Keycloak's
+ * own logouts (a user's, an admin's "Sign out" of a user or a session) already send one per session. Invitations revoked are signed out where they are revoked (invites/).
  *
  * <p>It reads only the event (its type, resource and path) on the request; whether the user may
  * still host is decided after the change has committed.
@@ -30,6 +30,7 @@ final class SignOutListener implements EventListenerProvider {
 
     private static final Pattern USER = Pattern.compile("users/([^/]+)");
     private static final Pattern USER_PART = Pattern.compile("users/([^/]+)/.+");
+    private static final Pattern USER_LOGOUT = Pattern.compile("users/([^/]+)/logout");
 
     private final KeycloakSession session;
 
@@ -57,12 +58,17 @@ final class SignOutListener implements EventListenerProvider {
         }
         Matcher user = USER.matcher(path);
         Matcher userPart = USER_PART.matcher(path);
+        Matcher userLogout = USER_LOGOUT.matcher(path);
         return switch (type) {
-            case USER -> !user.matches() ? Optional.empty() : switch (operation) {
-                case DELETE -> Optional.of(new MeetingSignOut.User(user.group(1), false));
-                case UPDATE -> Optional.of(new MeetingSignOut.User(user.group(1), true));
-                default -> Optional.empty();
-            };
+            // An admin's "Sign out" of the user: Keycloak sends a back-channel logout per session, but
+            // Keycloak 26.4.7 sent one only for the first of several (seen in MeetingSignOutIT): so all of them.
+            case USER -> operation == OperationType.ACTION && userLogout.matches()
+                    ? Optional.of(new MeetingSignOut.User(userLogout.group(1), false))
+                    : !user.matches() ? Optional.empty() : switch (operation) {
+                        case DELETE -> Optional.of(new MeetingSignOut.User(user.group(1), false));
+                        case UPDATE -> Optional.of(new MeetingSignOut.User(user.group(1), true));
+                        default -> Optional.empty();
+                    };
             case REALM_ROLE_MAPPING, CLIENT_ROLE_MAPPING, GROUP_MEMBERSHIP -> operation != OperationType.DELETE ? Optional.empty()
                     : userPart.matches() ? Optional.of(new MeetingSignOut.User(userPart.group(1), true))
                     : path.startsWith("groups/") ? Optional.of(new MeetingSignOut.SignedInNonHosts())
