@@ -10,7 +10,9 @@ import java.util.Map;
  * realm's access tokens: Jitsi needs header {@code typ} "JWT", so the type is the payload claim
  * {@code typ} = {@value #TYPE} (an access token says "Bearer", and Keycloak refuses any other
  * type as a bearer token); {@code sub} is a Jitsi domain or tenant, never a user id; it has no
- * {@code azp}, {@code sid} or {@code scope}, and its {@code aud} is Jitsi's.
+ * {@code azp} or {@code scope}, and its {@code aud} is Jitsi's. A user's room token names the SSO
+ * session it came from ({@code sid}, as Keycloak's own tokens do), so that a sign-out of that session
+ * (an OpenID Connect back-channel logout names it) finds the participants who joined with it.
  */
 public record RoomTokenClaims(
         String issuer,

@@ -9,6 +9,7 @@ import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.service.Issued;
 import io.github.keycloakjitsi.service.JitsiEvents;
 import io.github.keycloakjitsi.service.JitsiService;
+import io.github.keycloakjitsi.service.MeetingSignOut;
 import org.keycloak.models.UserModel;
 
 import java.util.List;
@@ -54,8 +55,8 @@ public final class Invitations {
     }
 
     /**
-     * Revokes one of the host's invitations at once, on every node; revoking again changes nothing
-     * and records nothing. A host may revoke theirs even after losing the right to make new ones.
+     * Revokes one of the host's invitations at once, on every node, and signs its guests out of the
+     * meeting (once committed); revoking again changes nothing and records nothing. A host may revoke theirs even after losing the right to make new ones.
      */
     public void revoke(UserModel host, String id, JitsiEvents events) throws Refusal {
         InviteEntity invite = store.byId(id).filter(i -> i.getCreatedBy().equals(host.getId()))
@@ -63,6 +64,7 @@ public final class Invitations {
         events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant());
         if (store.revoke(invite.getId(), host.getId())) {
             events.succeeded();
+            jitsi.signOutOfMeetings(new MeetingSignOut.Guests(invite.getId()));
         }
     }
 

@@ -1,6 +1,8 @@
 package io.github.keycloakjitsi.invites;
 
 import io.github.keycloakjitsi.keycloak.Now;
+import io.github.keycloakjitsi.service.JitsiService;
+import io.github.keycloakjitsi.service.MeetingSignOut;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -25,7 +27,7 @@ import java.util.Map;
 /**
  * {@code /admin/realms/{realm}/jitsi-invites}: every invitation of the realm, for its admins.
  * Listing needs view-realm, revoking manage-realm; a revocation is an admin event (resource type
- * {@value #RESOURCE_TYPE}). Keycloak has authenticated the admin's token before this runs.
+ * {@value #RESOURCE_TYPE}) and signs the invitation's guests out of the meeting. Keycloak has authenticated the admin's token before this runs.
  */
 public class InvitesAdminResource {
 
@@ -70,6 +72,7 @@ public class InvitesAdminResource {
         }
         if (store.revoke(id, null)) {
             adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
+            new JitsiService(session, realm).signOutOfMeetings(new MeetingSignOut.Guests(id));
         }
         return Response.noContent().build();
     }

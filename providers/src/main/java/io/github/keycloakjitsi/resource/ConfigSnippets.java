@@ -13,8 +13,9 @@ import java.util.Set;
 /**
  * The Jitsi side of this realm's deployment, filled in for the discovery document: the people who
  * may start meetings sign in (the guide's sso.html flow, or /join), anyone with the link joins as
- * a guest and waits until a host is in the room. Prosody's token, guest and lobby settings,
- * config.js, docker-jitsi-meet's .env and Jicofo's auto-owner switch, as README.md explains them.
+ * a guest and waits until a host is in the room. Prosody's token, guest and lobby settings (and the
+ * bundle's sign-out module), config.js, docker-jitsi-meet's .env and Jicofo's auto-owner switch, as
+ * README.md explains them.
  */
 final class ConfigSnippets {
 
@@ -61,9 +62,13 @@ final class ConfigSnippets {
                 + "    -- A login without a token here would count as a host.\n"
                 + "    allow_empty_token = false\n"
                 + keys
-                + "    modules_enabled = { \"muc_lobby_rooms\"; \"persistent_lobby\"; }\n"
+                + "    -- keycloak_logout: the bundle's prosody-plugins/mod_keycloak_logout.lua (in plugin_paths; needs lua-luaossl).\n"
+                + "    modules_enabled = { \"muc_lobby_rooms\"; \"persistent_lobby\"; \"keycloak_logout\"; }\n"
                 + "    main_muc = \"conference." + domain + "\"\n"
                 + "    lobby_muc = \"lobby." + domain + "\"\n"
+                + "    -- Sign-outs in Keycloak reach running meetings: back-channel logout tokens of this realm only.\n"
+                + "    keycloak_logout_issuers = { \"" + urls.realmIssuer() + "\" }\n"
+                + "    keycloak_logout_certs_url = \"" + urls.certs() + "\"\n"
                 + "\n"
                 + "-- Guests: anyone with the meeting link, no account.\n"
                 + "VirtualHost \"guest." + domain + "\"\n"

@@ -45,8 +45,13 @@ public final class JitsiService {
     private JitsiSettings settings;
 
     public JitsiService(KeycloakSession session) {
+        this(session, session.getContext().getRealm());
+    }
+
+    /** For another realm than the request's: an admin's request runs in the admin's realm. */
+    public JitsiService(KeycloakSession session, RealmModel realm) {
         this.session = session;
-        this.realm = session.getContext().getRealm();
+        this.realm = realm;
     }
 
     public KeycloakSession session() {
@@ -113,6 +118,30 @@ public final class JitsiService {
                     ? new Refusal(Refusal.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled")
                     : new NotAHost(jitsi.roomTokens().requiredRole());
         }
+    }
+
+    /** The settings of client jitsi's Jitsi Meet mapper, whether or not they switch the endpoints on; empty when missing or invalid. */
+    public Optional<JitsiSettings> settingsOfMapper() {
+        return RealmJitsiMapper.find(realm).flatMap(MapperSettings::of);
+    }
+
+    /**
+     * Whether the user may start meetings now, as the mapper decides whether their next token
+     * carries the Jitsi audience: enabled, with the host role. Without valid settings nobody's
+     * token carries it.
+     */
+    public boolean mayHostNow(UserModel user) {
+        return settingsOfMapper().map(jitsi -> jitsi.whyNotAHost(new KeycloakUserFacts(session, realm, user)).isEmpty())
+                .orElse(false);
+    }
+
+    /**
+     * Signs people out of running meetings once the current transaction commits: an OpenID Connect
+     * back-channel logout to client jitsi's "Backchannel logout URL", as Keycloak sends its own
+     * ({@link MeetingSignOut}). Nothing when that URL is empty.
+     */
+    public void signOutOfMeetings(MeetingSignOut.Target target) {
+        MeetingSignOut.afterCommit(session, realm, target);
     }
 
     /** The user may not start meetings: JSON for /token, the guest page in a browser. */

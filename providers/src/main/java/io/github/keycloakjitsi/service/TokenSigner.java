@@ -44,7 +44,7 @@ final class TokenSigner {
     Issued forUser(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
         JitsiContext context = JitsiContext.forRoom(settings, new KeycloakUserFacts(session, realm, userSession.getUser()), request);
         return sign(settings.roomTokens(), request, RoomTokenClaims.of(settings, context, request, issuer,
-                Now.seconds(), sessionEndsAt(userSession)));
+                Now.seconds(), sessionEndsAt(userSession)), userSession.getId());
     }
 
     /**
@@ -56,10 +56,14 @@ final class TokenSigner {
         String guestId = inviteId + ":" + SecretGenerator.getInstance().randomString(8);
         JitsiContext context = JitsiContext.guest(settings, guestId, name);
         return sign(settings.roomTokens(), request, RoomTokenClaims.of(settings, context, request, issuer,
-                Now.seconds(), inviteEndsAt));
+                Now.seconds(), inviteEndsAt), null);
     }
 
-    private Issued sign(RoomTokenSettings settings, RoomRequest request, RoomTokenClaims claims) throws Refusal {
+    /**
+     * @param sid the SSO session the token was issued from, or null (guests): a sign-out of that
+     *            session (Keycloak's back-channel logout names it) finds the participants who joined with it
+     */
+    private Issued sign(RoomTokenSettings settings, RoomRequest request, RoomTokenClaims claims, String sid) throws Refusal {
         JsonWebToken jwt = new JsonWebToken()
                 .id(UUID.randomUUID().toString())
                 .type(RoomTokenClaims.TYPE)
@@ -69,6 +73,9 @@ final class TokenSigner {
                 .iat(claims.issuedAt())
                 .nbf(claims.notBefore())
                 .exp(claims.expiresAt());
+        if (sid != null) {
+            jwt.setOtherClaims("sid", sid);
+        }
         jwt.setOtherClaims("room", claims.room());
         jwt.setOtherClaims("context", claims.context());
         return new Issued(sign(settings, jwt), request, claims);

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code web} (request parsing, bearer tokens, CORS, answers), {@code service} (the one Jitsi
  * service every entry point calls), {@code invites} (invitations: store, use cases, their
  * endpoints), and the entry points on top: {@code resource} (/realms/{realm}/jitsi),
- * {@code login} (the host gate) and {@code mapper} (the protocol mapper). Nothing uses a package
+ * {@code login} (the host gate), {@code mapper} (the protocol mapper) and {@code signout} (the event
+ * listener that signs people out of meetings). Nothing uses a package
  * above it, and no two packages use each other.
  */
 class ArchitectureTest {
@@ -35,7 +36,7 @@ class ArchitectureTest {
     void everyPackageIsALayer() {
         assertThat(classes.stream().map(c -> c.getPackageName().substring(BASE.length() + 1)).distinct())
                 .as("a new package needs its place in the layers below")
-                .containsExactlyInAnyOrder("core", "keycloak", "web", "service", "invites", "resource", "login", "mapper");
+                .containsExactlyInAnyOrder("core", "keycloak", "web", "service", "invites", "resource", "login", "mapper", "signout");
     }
 
     @Test
@@ -49,11 +50,13 @@ class ArchitectureTest {
                 .layer("resource").definedBy(BASE + ".resource..")
                 .layer("login").definedBy(BASE + ".login..")
                 .layer("mapper").definedBy(BASE + ".mapper..")
+                .layer("signout").definedBy(BASE + ".signout..")
+                .whereLayer("signout").mayNotBeAccessedByAnyLayer()
                 .whereLayer("mapper").mayNotBeAccessedByAnyLayer()
                 .whereLayer("login").mayNotBeAccessedByAnyLayer()
                 .whereLayer("resource").mayNotBeAccessedByAnyLayer()
                 .whereLayer("invites").mayOnlyBeAccessedByLayers("resource")
-                .whereLayer("service").mayOnlyBeAccessedByLayers("invites", "resource", "login")
+                .whereLayer("service").mayOnlyBeAccessedByLayers("invites", "resource", "login", "signout")
                 .whereLayer("web").mayOnlyBeAccessedByLayers("service", "invites", "resource")
                 .whereLayer("keycloak").mayOnlyBeAccessedByLayers("web", "service", "invites", "resource", "login", "mapper");
         layers.check(classes);

@@ -192,6 +192,20 @@ class RealmExportTest {
     }
 
     @Test
+    void bothJitsiClientsSendBackChannelLogoutsWithTheSessionToJitsi() {
+        for (JsonNode client : realm.get("clients")) {
+            String id = client.get("clientId").asText();
+            if (id.equals("jitsi") || id.equals("jitsi-join")) {
+                assertThat(client.get("frontchannelLogout").asBoolean()).as(id + ": Keycloak sends back-channel logouts only without front-channel")
+                        .isFalse();
+                assertThat(client.get("attributes").get("backchannel.logout.url").asText()).as(id)
+                        .isEqualTo("${JITSI_BACKCHANNEL_LOGOUT_URL:https://${JITSI_HOST:localhost:8443}/keycloak-logout}");
+                assertThat(client.get("attributes").get("backchannel.logout.session.required").asText()).as(id).isEqualTo("true");
+            }
+        }
+    }
+
+    @Test
     void itsJitsiMapperHasValidSettingsForTheGuidesProsody() throws Exception {
         JsonNode mapper = jitsiClient().get("protocolMappers").get(0);
         assertThat(mapper.get("protocolMapper").asText()).isEqualTo("oidc-jitsi-meet-mapper");

@@ -84,7 +84,9 @@ class JitsiTokenEndpointIT {
         assertThat(claims).containsEntry("iss", server.realmUrl()).containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE)
                 .containsEntry("sub", JITSI_HOST).containsEntry("room", "caf%c3%a9").containsKeys("iat", "nbf", "exp", "jti");
         assertThat(claims).as("typed: no access token says so").containsEntry("typ", "jitsi-room")
-                .doesNotContainKeys("azp", "sid", "scope", "session_state");
+                .doesNotContainKeys("azp", "scope", "session_state");
+        assertThat(claims).as("the SSO session it came from, so that signing that session out reaches the meeting")
+                .containsEntry("sid", ProsodyRules.payload(keycloakToken).get("sid"));
         assertThat(roomProsody(certs).allowsRoom(claims, "caf%c3%a9", JITSI_HOST, null)).isTrue();
         assertThat(roomProsody(certs).allowsRoom(claims, "another", JITSI_HOST, null)).isFalse();
         assertThat(ProsodyRules.isOwner(claims)).isTrue();

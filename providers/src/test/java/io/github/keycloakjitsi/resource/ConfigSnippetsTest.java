@@ -37,6 +37,10 @@ class ConfigSnippetsTest {
                 .contains("cache_keys_url = \"https://sso.example.com/auth/realms/jitsi-realm/protocol/openid-connect/certs\"")
                 .contains("asap_key_server = \"https://sso.example.com/auth/realms/jitsi-realm/jitsi/keys\"")
                 .doesNotContain("app_secret");
+        assertThat(snippets.get("prosody")).as("sign-outs: logout tokens of the realm only, never of the room tokens' own issuer")
+                .contains("\"keycloak_logout\"; }\n")
+                .contains("keycloak_logout_issuers = { \"https://sso.example.com/auth/realms/jitsi-realm\" }\n")
+                .contains("keycloak_logout_certs_url = \"https://sso.example.com/auth/realms/jitsi-realm/protocol/openid-connect/certs\"\n");
         assertThat(snippets.get("docker_jitsi_meet")).contains("JWT_ACCEPTED_AUDIENCES=jitsi-meet\n")
                 .contains("JWT_ACCEPTED_ISSUERS=jitsi-rooms\n")
                 .contains("TOKEN_AUTH_URL=https://sso.example.com/auth/realms/jitsi-realm/jitsi/join?room={room}&state={state}\n")
@@ -55,6 +59,8 @@ class ConfigSnippetsTest {
                 RoomTokenSettings.SECRET.key(), "${vault.jitsi_secret}");
         Map<String, String> snippets = ConfigSnippets.of(settings, URLS.realmIssuer(), URLS);
         assertThat(snippets.get("prosody")).contains("app_secret = \"<the secret in Keycloak's vault>\"")
+                .as("logout tokens are always RS256 with the realm's keys")
+                .contains("keycloak_logout_certs_url = \"https://sso.example.com/auth/realms/jitsi-realm/protocol/openid-connect/certs\"\n")
                 .doesNotContain("asap_key_server").doesNotContain("vault.jitsi_secret");
         assertThat(snippets.get("docker_jitsi_meet")).contains("JWT_APP_SECRET=<the secret in Keycloak's vault>\n")
                 .doesNotContain("JWT_ASAP_KEYSERVER");

@@ -1,0 +1,44 @@
+package io.github.keycloakjitsi.signout;
+
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * The listener of {@link SignOutListener}, for every realm (a global listener: nothing to add to a
+ * realm's event listeners). It acts only in a realm whose client {@code jitsi} has a "Backchannel
+ * logout URL": emptying that field switches Keycloak's own back-channel logouts and these off together.
+ */
+public final class SignOutListenerFactory implements EventListenerProviderFactory {
+
+    public static final String PROVIDER_ID = "jitsi-meeting-sign-out";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new SignOutListener(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+}
