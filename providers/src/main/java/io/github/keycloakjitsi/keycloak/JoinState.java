@@ -23,13 +23,22 @@ public class JoinState extends JsonWebToken {
     @JsonProperty("nonce")
     private String nonce;
 
+    /** The room as typed, for the events only; the token is for {@link #getRoom()}. */
+    @JsonProperty("room_name")
+    private String roomName;
+
     public JoinState() {
     }
 
-    public JoinState(String room, String tenant, String nonce) {
+    public JoinState(String room, String tenant, String nonce, String roomName) {
         this.room = room;
         this.tenant = tenant;
         this.nonce = nonce;
+        this.roomName = roomName;
+    }
+
+    public String getRoomName() {
+        return roomName;
     }
 
     public String getRoom() {

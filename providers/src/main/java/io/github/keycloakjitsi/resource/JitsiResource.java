@@ -3,6 +3,7 @@ package io.github.keycloakjitsi.resource;
 import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.Refusal;
+import io.github.keycloakjitsi.core.RoomName;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
@@ -12,6 +13,7 @@ import io.github.keycloakjitsi.keycloak.JoinState;
 import io.github.keycloakjitsi.keycloak.KeycloakRealmDirectory;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import io.github.keycloakjitsi.keycloak.SignedIn;
+import io.github.keycloakjitsi.pages.MeetingsPage;
 import io.github.keycloakjitsi.service.Issued;
 import io.github.keycloakjitsi.service.JitsiEvents;
 import io.github.keycloakjitsi.service.JitsiService;
@@ -45,6 +47,7 @@ import java.util.Optional;
  *   <li>{@code GET /join?room=} the TOKEN_AUTH_URL entry ({@link JoinFlow});</li>
  *   <li>{@code /invites} and {@code /invite/{key}} invitations of guests ({@link InvitesResource},
  *       {@link InvitePage});</li>
+ *   <li>{@code /meetings} the page of hosts and admins ({@link MeetingsPage});</li>
  *   <li>{@code GET /keys/{hex(sha256(kid))}.pem} public keys for Prosody's asap_key_server.</li>
  * </ul>
  * Each endpoint reads its request and leaves the rest to {@link JitsiService}. Bad input gets a
@@ -137,12 +140,13 @@ public class JitsiResource {
         RoomRequest request = null;
         try {
             jitsi.settings();
-            request = roomRequest(Requests.query(session), events);
+            MultivaluedMap<String, String> query = Requests.query(session);
+            request = roomRequest(query, events);
             SignedIn sso = jitsi.ssoSession();
             if (sso != null) {
                 return jitsi.delivery().toMeeting(jitsi.issueForHost(sso.session(), request, events)).build();
             }
-            return new JoinFlow(session, jitsi.urls()).toLogin(request);
+            return new JoinFlow(session, jitsi.urls()).toLogin(request, RoomName.asTyped(Requests.single(query, "room")));
         } catch (JitsiService.NotAHost refusal) {
             events.refused(refusal.error(), refusal.reason());
             return jitsi.guestPage(request);
@@ -165,7 +169,7 @@ public class JitsiResource {
             JitsiSettings settings = jitsi.settings();
             JoinFlow flow = new JoinFlow(session, jitsi.urls());
             JoinState state = flow.returnedState(Requests.query(session));
-            events.room(state.getRoom(), state.getTenant());
+            events.room(state.getRoom(), state.getTenant()).roomName(state.getRoomName() != null ? state.getRoomName() : state.getRoom());
             SignedIn sso = jitsi.ssoSession();
             if (sso == null) {
                 throw new Refusal(Refusal.UNAUTHORIZED, "login_required", "Please sign in to join the meeting.",
@@ -197,6 +201,12 @@ public class JitsiResource {
         return new InvitePage(jitsi, key);
     }
 
+    /** {@code /meetings}: the hosts' and admins' page (start meetings, invite, list, revoke). */
+    @Path("meetings")
+    public MeetingsPage meetings() {
+        return new MeetingsPage(jitsi);
+    }
+
     @GET
     @Path("keys/{file}")
     public Response key(@PathParam("file") String file) {
@@ -209,7 +219,7 @@ public class JitsiResource {
     private RoomRequest roomRequest(MultivaluedMap<String, String> params, JitsiEvents events) throws Refusal {
         String room = Requests.single(params, "room");
         String tenant = Requests.single(params, "tenant");
-        events.room(room, tenant);
+        events.room(room, tenant).roomName(room);
         return RoomRequest.parse(room, tenant, jitsi.settings().roomTokens());
     }
 }

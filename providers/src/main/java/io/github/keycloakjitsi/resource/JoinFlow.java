@@ -53,12 +53,13 @@ final class JoinFlow {
         this.urls = urls;
     }
 
-    Response toLogin(RoomRequest request) throws Refusal {
+    /** To the login page; {@code roomName} is the room as typed, for the events (null: Jitsi's form read back). */
+    Response toLogin(RoomRequest request, String roomName) throws Refusal {
         if (realm.getClientByClientId(CLIENT_ID) == null) {
             throw Refusal.notConfigured("The realm has no client " + CLIENT_ID + " for the login.");
         }
         String nonce = UUID.randomUUID().toString();
-        JoinState state = new JoinState(request.room(), request.tenant(), nonce);
+        JoinState state = new JoinState(request.room(), request.tenant(), nonce, roomName);
         state.id(UUID.randomUUID().toString());
         state.iat(Now.seconds());
         state.exp(Now.seconds() + LIFETIME);

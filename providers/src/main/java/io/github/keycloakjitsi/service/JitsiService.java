@@ -171,8 +171,12 @@ public final class JitsiService {
 
     /** The guest page for a room of a browser request (/join), with the way back to it as a guest. */
     public Response guestPage(RoomRequest request) {
-        return GuestPage.render(session.getProvider(LoginFormsProvider.class), settingsIfOn()
-                .map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request)));
+        return GuestPage.render(session.getProvider(LoginFormsProvider.class), guestLink(request));
+    }
+
+    /** The address of a meeting for someone without a token ({@link Delivery#guestLink}); empty when Jitsi is not set up here. */
+    public Optional<String> guestLink(RoomRequest request) {
+        return settingsIfOn().map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request));
     }
 
     /**

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code core} (Jitsi's rules, pure), {@code keycloak} (adapters over Keycloak's models),
  * {@code web} (request parsing, bearer tokens, CORS, answers), {@code service} (the one Jitsi
  * service every entry point calls), {@code invites} (invitations: store, use cases, their
- * endpoints), and the entry points on top: {@code resource} (/realms/{realm}/jitsi),
+ * endpoints), {@code pages} (the page of hosts and admins), and the entry points on top: {@code resource} (/realms/{realm}/jitsi),
  * {@code login} (the host gate) and {@code mapper} (the protocol mapper). Nothing uses a package
  * above it, and no two packages use each other.
  */
@@ -35,7 +35,7 @@ class ArchitectureTest {
     void everyPackageIsALayer() {
         assertThat(classes.stream().map(c -> c.getPackageName().substring(BASE.length() + 1)).distinct())
                 .as("a new package needs its place in the layers below")
-                .containsExactlyInAnyOrder("core", "keycloak", "web", "service", "invites", "resource", "login", "mapper");
+                .containsExactlyInAnyOrder("core", "keycloak", "web", "service", "invites", "pages", "resource", "login", "mapper");
     }
 
     @Test
@@ -46,16 +46,18 @@ class ArchitectureTest {
                 .layer("web").definedBy(BASE + ".web..")
                 .layer("service").definedBy(BASE + ".service..")
                 .layer("invites").definedBy(BASE + ".invites..")
+                .layer("pages").definedBy(BASE + ".pages..")
                 .layer("resource").definedBy(BASE + ".resource..")
                 .layer("login").definedBy(BASE + ".login..")
                 .layer("mapper").definedBy(BASE + ".mapper..")
                 .whereLayer("mapper").mayNotBeAccessedByAnyLayer()
                 .whereLayer("login").mayNotBeAccessedByAnyLayer()
                 .whereLayer("resource").mayNotBeAccessedByAnyLayer()
-                .whereLayer("invites").mayOnlyBeAccessedByLayers("resource")
-                .whereLayer("service").mayOnlyBeAccessedByLayers("invites", "resource", "login")
-                .whereLayer("web").mayOnlyBeAccessedByLayers("service", "invites", "resource")
-                .whereLayer("keycloak").mayOnlyBeAccessedByLayers("web", "service", "invites", "resource", "login", "mapper");
+                .whereLayer("pages").mayOnlyBeAccessedByLayers("resource")
+                .whereLayer("invites").mayOnlyBeAccessedByLayers("pages", "resource")
+                .whereLayer("service").mayOnlyBeAccessedByLayers("invites", "pages", "resource", "login")
+                .whereLayer("web").mayOnlyBeAccessedByLayers("service", "invites", "pages", "resource")
+                .whereLayer("keycloak").mayOnlyBeAccessedByLayers("web", "service", "invites", "pages", "resource", "login", "mapper");
         layers.check(classes);
     }
 
