@@ -42,7 +42,7 @@
                                 <td class="jitsi-actions">
                                     <#if invite.state == "live">
                                         <form method="post" action="${jitsiAdminRevokeUrl}" class="jitsi-revoke-form">
-                                            <input type="hidden" name="stateChecker" value="${jitsiFormToken}"/>
+                                            <input type="hidden" name="stateChecker" value="${jitsiFormToken!''}"/>
                                             <input type="hidden" name="id" value="${invite.id}"/>
                                             <button type="submit" class="pf-v5-c-button pf-m-secondary pf-m-danger jitsi-revoke">${msg("jitsiMeetingsRevoke")}</button>
                                         </form>

@@ -20,8 +20,8 @@
                     <p>${msg("jitsiMeetingsMadeText")}</p>
                     <div class="jitsi-copy-row">
                         <label class="jitsi-visually-hidden" for="jitsi-meetings-link">${msg("jitsiMeetingsLinkLabel")}</label>
-                        <input id="jitsi-meetings-link" class="${properties.kcInputClass!}" type="text" readonly autocomplete="off"
-                               spellcheck="false" value="${jitsiMade.url}"/>
+                        <span class="${properties.kcInputClass!} ${properties.kcFormReadOnlyClass!} jitsi-link"><input id="jitsi-meetings-link" type="text" readonly autocomplete="off"
+                               spellcheck="false" value="${jitsiMade.url}"/></span>
                         <button type="button" id="jitsi-meetings-copy" class="${properties.kcButtonPrimaryClass!}"
                                 data-copied="${msg("jitsiMeetingsCopied")}">${msg("jitsiMeetingsCopy")}</button>
                     </div>
@@ -48,16 +48,16 @@
                         <div class="jitsi-fields">
                             <div class="${properties.kcFormGroupClass!}">
                                 <label for="jitsi-start-room" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsRoom")}</label>
-                                <input id="jitsi-start-room" name="room" type="text" class="${properties.kcInputClass!}" required
-                                       maxlength="200" autocomplete="off" placeholder="${msg("jitsiMeetingsRoomExample")}"/>
+                                <span class="${properties.kcInputClass!}"><input id="jitsi-start-room" name="room" type="text" required
+                                       maxlength="200" autocomplete="off" placeholder="${msg("jitsiMeetingsRoomExample")}"/></span>
                             </div>
                             <#if jitsiTenants?? && jitsiTenants?has_content>
                                 <div class="${properties.kcFormGroupClass!}">
                                     <label for="jitsi-start-tenant" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsTenant")}</label>
-                                    <select id="jitsi-start-tenant" name="tenant" class="${properties.kcInputClass!}">
+                                    <span class="${properties.kcInputClass!}"><select id="jitsi-start-tenant" name="tenant">
                                         <option value="">${msg("jitsiMeetingsTenantNone")}</option>
                                         <#list jitsiTenants as tenant><option value="${tenant}">${tenant}</option></#list>
-                                    </select>
+                                    </select><span class="${properties.kcFormControlUtilClass!}"><span class="${properties.kcFormControlToggleIcon!}"><span class="jitsi-caret" aria-hidden="true"></span></span></span></span>
                                 </div>
                             </#if>
                         </div>
@@ -70,43 +70,44 @@
                         <h2 id="jitsi-invite-title">${msg("jitsiMeetingsInviteTitle")}</h2>
                         <p class="jitsi-help">${msg("jitsiMeetingsInviteText")}</p>
                         <form id="jitsi-invite-form" class="jitsi-form" action="${jitsiCreateUrl}" method="post">
-                            <input type="hidden" name="stateChecker" value="${jitsiFormToken}"/>
+                            <input type="hidden" name="stateChecker" value="${jitsiFormToken!''}"/>
+                            <input type="hidden" name="form_id" value="${jitsiFormId}"/>
                             <div class="jitsi-fields">
                                 <div class="${properties.kcFormGroupClass!}">
                                     <label for="jitsi-invite-room" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsRoom")}</label>
-                                    <input id="jitsi-invite-room" name="room" type="text" class="${properties.kcInputClass!}" required
+                                    <span class="${properties.kcInputClass!}"><input id="jitsi-invite-room" name="room" type="text" required
                                            maxlength="200" autocomplete="off" value="${jitsiTyped.room!''}"
-                                           placeholder="${msg("jitsiMeetingsRoomExample")}"/>
+                                           placeholder="${msg("jitsiMeetingsRoomExample")}"/></span>
                                 </div>
                                 <#if jitsiTenants?? && jitsiTenants?has_content>
                                     <div class="${properties.kcFormGroupClass!}">
                                         <label for="jitsi-invite-tenant" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsTenant")}</label>
-                                        <select id="jitsi-invite-tenant" name="tenant" class="${properties.kcInputClass!}">
+                                        <span class="${properties.kcInputClass!}"><select id="jitsi-invite-tenant" name="tenant">
                                             <option value="">${msg("jitsiMeetingsTenantNone")}</option>
                                             <#list jitsiTenants as tenant>
                                                 <option value="${tenant}" <#if (jitsiTyped.tenant!'') == tenant>selected</#if>>${tenant}</option>
                                             </#list>
-                                        </select>
+                                        </select><span class="${properties.kcFormControlUtilClass!}"><span class="${properties.kcFormControlToggleIcon!}"><span class="jitsi-caret" aria-hidden="true"></span></span></span></span>
                                     </div>
                                 </#if>
                                 <div class="${properties.kcFormGroupClass!}">
                                     <label for="jitsi-invite-valid" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsValidFor")}</label>
-                                    <select id="jitsi-invite-valid" name="valid_for" class="${properties.kcInputClass!}">
+                                    <span class="${properties.kcInputClass!}"><select id="jitsi-invite-valid" name="valid_for">
                                         <#list jitsiValidities as validity>
                                             <option value="${validity.seconds}" <#if validity.selected>selected</#if>>${msg("jitsiMeetingsDuration_" + validity.unit, validity.count)}</option>
                                         </#list>
-                                    </select>
+                                    </select><span class="${properties.kcFormControlUtilClass!}"><span class="${properties.kcFormControlToggleIcon!}"><span class="jitsi-caret" aria-hidden="true"></span></span></span></span>
                                 </div>
                                 <div class="${properties.kcFormGroupClass!}">
                                     <label for="jitsi-invite-uses" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsMaxUses")}</label>
-                                    <input id="jitsi-invite-uses" name="max_uses" type="number" min="1" max="1000" inputmode="numeric"
-                                           class="${properties.kcInputClass!}" value="${jitsiTyped.max_uses!''}" aria-describedby="jitsi-invite-uses-help"/>
+                                    <span class="${properties.kcInputClass!}"><input id="jitsi-invite-uses" name="max_uses" type="number" min="1" max="1000" inputmode="numeric"
+                                           value="${jitsiTyped.max_uses!''}" aria-describedby="jitsi-invite-uses-help"/></span>
                                     <p class="jitsi-help" id="jitsi-invite-uses-help">${msg("jitsiMeetingsMaxUsesHelp")}</p>
                                 </div>
                                 <div class="${properties.kcFormGroupClass!}">
                                     <label for="jitsi-invite-name" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsGuestName")}</label>
-                                    <input id="jitsi-invite-name" name="name" type="text" maxlength="64" autocomplete="off"
-                                           class="${properties.kcInputClass!}" value="${jitsiTyped.name!''}" aria-describedby="jitsi-invite-name-help"/>
+                                    <span class="${properties.kcInputClass!}"><input id="jitsi-invite-name" name="name" type="text" maxlength="64" autocomplete="off"
+                                           value="${jitsiTyped.name!''}" aria-describedby="jitsi-invite-name-help"/></span>
                                     <p class="jitsi-help" id="jitsi-invite-name-help">${msg("jitsiMeetingsGuestNameHelp")}</p>
                                 </div>
                             </div>
@@ -118,6 +119,7 @@
                 </#if>
             </#if>
 
+            <#if jitsiHost || jitsiInvites?has_content>
             <section id="jitsi-meetings-list" aria-labelledby="jitsi-list-title">
                 <h2 id="jitsi-list-title">${msg("jitsiMeetingsListTitle")}</h2>
                 <#if jitsiInvites?has_content>
@@ -148,7 +150,7 @@
                                         <a class="pf-v5-c-button pf-m-link jitsi-open" href="${invite.meetingUrl}">${msg("jitsiMeetingsOpen")}</a>
                                     </#if>
                                     <form method="post" action="${jitsiRevokeUrl}" class="jitsi-revoke-form">
-                                        <input type="hidden" name="stateChecker" value="${jitsiFormToken}"/>
+                                        <input type="hidden" name="stateChecker" value="${jitsiFormToken!''}"/>
                                         <input type="hidden" name="id" value="${invite.id}"/>
                                         <button type="submit" class="pf-v5-c-button pf-m-secondary pf-m-danger jitsi-revoke">${msg("jitsiMeetingsRevoke")}</button>
                                     </form>
@@ -162,6 +164,7 @@
                     <p class="instruction" id="jitsi-meetings-none">${msg("jitsiMeetingsNone")}</p>
                 </#if>
             </section>
+            </#if>
 
             <#if jitsiAdminUrl??>
                 <p><a id="jitsi-meetings-admin" class="pf-v5-c-button pf-m-link pf-m-inline" href="${jitsiAdminUrl}">${msg("jitsiMeetingsAdminLink")}</a></p>

@@ -8,7 +8,6 @@ import io.github.keycloakjitsi.invites.InviteSummary;
 import io.github.keycloakjitsi.invites.Invitations;
 import io.github.keycloakjitsi.invites.RealmInvitations;
 import io.github.keycloakjitsi.keycloak.AdminRights;
-import io.github.keycloakjitsi.keycloak.PageToken;
 import io.github.keycloakjitsi.keycloak.SignedIn;
 import io.github.keycloakjitsi.service.JitsiEvents;
 import io.github.keycloakjitsi.service.JitsiService;
@@ -68,7 +67,7 @@ public class MeetingsPage {
     /** Refusals the page words; any other is "unavailable". */
     private static final Set<String> WORDED = Set.of("invalid_room", "wildcard_not_allowed", "invalid_tenant", "tenant_not_allowed",
             "invalid_request", "invalid_name", "too_many_invites", "invitations_disabled", "access_denied", "not_configured",
-            "invite_not_found", "invalid_form", "form_expired", "form_used", "login_required", "login_failed", "not_an_admin");
+            "invite_not_found", "invalid_form", "form_used", "login_required", "login_failed", "not_an_admin");
     /** Refusals after which the page shows nothing but what happened and the way back. */
     private static final Set<String> STOPPING = Set.of("invalid_form", "login_required", "login_failed", "not_configured", "not_an_admin");
 
@@ -129,15 +128,15 @@ public class MeetingsPage {
         SignedIn user = null;
         try {
             user = signedInFor(events);
-            MultivaluedMap<String, String> form = Requests.form(session);
-            PageToken token = FormToken.check(session, form, user);
+            MultivaluedMap<String, String> form = FormToken.formOf(session);
+            FormToken.check(session, form, user);
             for (String field : List.of("room", "tenant", "valid_for", "max_uses", "name")) {
                 String value = Requests.single(form, field);
                 if (value != null) {
                     typed.put(field, value);
                 }
             }
-            FormToken.useUp(session, token);
+            FormToken.useUp(session, form);
             events.room(typed.get("room"), typed.get("tenant")).roomName(typed.get("room"));
             InviteRequest request = InviteRequest.parse(typed.get("room"), typed.get("tenant"), typed.get("valid_for"),
                     typed.get("max_uses"), typed.get("name"), jitsi.settings());
@@ -164,7 +163,7 @@ public class MeetingsPage {
         SignedIn user = null;
         try {
             user = signedInFor(events);
-            MultivaluedMap<String, String> form = Requests.form(session);
+            MultivaluedMap<String, String> form = FormToken.formOf(session);
             FormToken.check(session, form, user);
             new Invitations(jitsi).revoke(user.user(), Requests.single(form, "id"), events);
             return Answers.seeOther(URI.create(jitsi.urls().meetings() + "?done=revoked")).build();
@@ -230,7 +229,7 @@ public class MeetingsPage {
             if (user == null) {
                 throw signedOut();
             }
-            MultivaluedMap<String, String> form = Requests.form(session);
+            MultivaluedMap<String, String> form = FormToken.formOf(session);
             FormToken.check(session, form, user);
             rights = AdminRights.of(session, realm, user.user());
             if (!rights.canManage()) {
@@ -302,7 +301,11 @@ public class MeetingsPage {
         if (user != null) {
             forms.setUser(user.user());
             forms.setAttribute("jitsiUser", PageView.nameOf(user.user()));
-            forms.setAttribute("jitsiFormToken", FormToken.issue(session, user));
+            String checker = FormToken.of(user);
+            if (checker != null) {
+                forms.setAttribute("jitsiFormToken", checker);
+            }
+            forms.setAttribute("jitsiFormId", FormToken.newFormId());
         }
         forms.setAttribute("jitsiPageUrl", jitsi.urls().meetings());
         return forms;

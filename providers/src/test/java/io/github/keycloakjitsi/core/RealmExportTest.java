@@ -197,6 +197,15 @@ class RealmExportTest {
         assertThat(join.get("attributes").get("pkce.code.challenge.method").asText()).as("PKCE like client jitsi").isEqualTo("S256");
     }
 
+    /** Keycloak keeps a client's name and description in columns of 255 characters: a longer one aborts the import. */
+    @Test
+    void clientNamesAndDescriptionsFitKeycloaksColumns() {
+        for (JsonNode client : realm.get("clients")) {
+            assertThat(client.path("name").asText()).as(client.get("clientId").asText()).hasSizeLessThanOrEqualTo(255);
+            assertThat(client.path("description").asText()).as(client.get("clientId").asText()).hasSizeLessThanOrEqualTo(255);
+        }
+    }
+
     @Test
     void theMeetingsPageIsAClientListedInTheAccountConsoleThatOnlyReturnsToThePage() {
         JsonNode page = null;
