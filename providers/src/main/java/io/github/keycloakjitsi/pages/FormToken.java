@@ -17,8 +17,8 @@ import java.util.UUID;
  * another site posts) is not enough to change anything. Keycloak puts a random state checker into
  * the SSO session's identity cookie (HttpOnly: no script reads it; the claim {@value #CLAIM}, which
  * its account pages compared with their forms' {@value #FIELD}); every form of the page carries it,
- * and a post whose {@value #FIELD} is missing or another changes nothing, nor does one whose Origin
- * header names another origin. Creating an invitation also uses up a form id (a resubmitted or
+ * and a post whose {@value #FIELD} is missing or another changes nothing, nor does one the browser
+ * says comes from elsewhere (its Origin and Sec-Fetch-Site headers). Creating an invitation also uses up a form id (a resubmitted or
  * double-clicked form makes one invitation, not two).
  */
 final class FormToken {
@@ -59,15 +59,34 @@ final class FormToken {
 
     /** The form came from a page shown to this SSO session, on this origin; else a refusal, and nothing changes. */
     static void check(KeycloakSession session, MultivaluedMap<String, String> form, SignedIn user) throws Refusal {
-        String origin = session.getContext().getHttpRequest().getHttpHeaders().getHeaderString("Origin");
-        if (origin != null && !origin.equals(UriUtils.getOrigin(session.getContext().getUri().getRequestUri()))) {
-            throw forged("origin " + origin);
-        }
+        fromThisOrigin(session);
         String expected = of(user);
         String sent = Requests.single(form, FIELD);
         if (expected == null || sent == null
                 || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8))) {
             throw forged(sent == null ? "no state checker" : "state checker of another SSO session");
+        }
+    }
+
+    /**
+     * What the browser says of where the form comes from, when it says it: {@code Sec-Fetch-Site}
+     * {@code same-origin}, and an {@code Origin} that is this page's. Under Keycloak's
+     * {@code Referrer-Policy: no-referrer} (the realm's header, on every page) browsers send the
+     * page's own forms with {@code Origin: null}: that passes only with {@code Sec-Fetch-Site:
+     * same-origin}, so a sandboxed frame of another site (also {@code null}) does not. Clients that
+     * send neither header (not browsers) still need the state checker.
+     */
+    private static void fromThisOrigin(KeycloakSession session) throws Refusal {
+        jakarta.ws.rs.core.HttpHeaders headers = session.getContext().getHttpRequest().getHttpHeaders();
+        String site = headers.getHeaderString("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin")) {
+            throw forged("Sec-Fetch-Site " + site);
+        }
+        String origin = headers.getHeaderString("Origin");
+        boolean ours = origin == null || origin.equals(UriUtils.getOrigin(session.getContext().getUri().getRequestUri()))
+                || (origin.equals("null") && "same-origin".equals(site));
+        if (!ours) {
+            throw forged("origin " + origin);
         }
     }
 

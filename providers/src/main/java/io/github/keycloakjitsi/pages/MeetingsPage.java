@@ -229,12 +229,12 @@ public class MeetingsPage {
             if (user == null) {
                 throw signedOut();
             }
-            MultivaluedMap<String, String> form = FormToken.formOf(session);
-            FormToken.check(session, form, user);
             rights = AdminRights.of(session, realm, user.user());
             if (!rights.canManage()) {
                 throw notAnAdmin();
             }
+            MultivaluedMap<String, String> form = FormToken.formOf(session);
+            FormToken.check(session, form, user);
             String id = Requests.single(form, "id");
             RealmInvitations invitations = new RealmInvitations(session, realm);
             if (id == null || !invitations.exists(id)) {
@@ -296,8 +296,7 @@ public class MeetingsPage {
     private LoginFormsProvider frame(SignedIn user, String self) {
         LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class)
                 .setActionUri(URI.create(self))
-                .setResponseHeader("Cache-Control", "no-store")
-                .setResponseHeader("Referrer-Policy", "no-referrer");
+                .setResponseHeader("Cache-Control", "no-store");
         if (user != null) {
             forms.setUser(user.user());
             forms.setAttribute("jitsiUser", PageView.nameOf(user.user()));
