@@ -374,9 +374,6 @@ public class MeetingsPage {
             if (host != null) {
                 row.put("hostUsername", host.getUsername());
             }
-            if (invite.revokedAt() != null) {
-                row.put("revoked", PageView.time(invite.revokedAt(), locale));
-            }
             return row;
         }).toList();
         page.setAttribute("jitsiAdminRows", rows);

@@ -93,7 +93,7 @@ final class PageView {
         return name.isEmpty() ? user.getUsername() : name;
     }
 
-    /** An invitation as a row of the page: never its link, which is not kept. */
+    /** An invitation as a row of the page: never its link, which is not kept. It ends when it expires, or when it was revoked before. */
     static Map<String, Object> row(InviteSummary invite, Locale locale) {
         Map<String, Object> row = new HashMap<>();
         row.put("id", invite.id());

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A generated sweep of malformed requests against /realms/jitsi-realm/jitsi: methods, paths,
+ * A generated sweep of malformed requests against /realms/jitsi-realm/jitsi (the meetings page too): methods, paths,
  * Authorization headers, content types, bodies, query strings and encodings, mixed at random
  * (fixed seed, so a failure repeats). None may get a 5xx, and none may get a Jitsi token.
  */
@@ -30,7 +30,9 @@ class JitsiEndpointSweepIT {
             "", "/", "/token", "/token/", "/token/extra", "/join", "/join/", "/join/callback", "/join/callback/x",
             "/keys", "/keys/", "/keys/abc.pem", "/keys/" + "f".repeat(64) + ".pem", "/keys/" + "F".repeat(64) + ".pem",
             "/keys/%2e%2e%2fcerts", "/keys/..%2F..%2F", "/nope", "/%2e%2e/token", "/token%00", "/join;jsessionid=1",
-            "/TOKEN", "/keys/" + "a".repeat(5000) + ".pem"};
+            "/TOKEN", "/keys/" + "a".repeat(5000) + ".pem",
+            "/meetings", "/meetings/", "/meetings/callback", "/meetings/invites", "/meetings/revoke", "/meetings/admin",
+            "/meetings/admin/revoke", "/meetings/%2e%2e/token", "/meetings/admin/x"};
     /**
      * Left out on purpose: multipart bodies and unknown charsets. Keycloak's REST layer parses
      * those before any extension code runs and answers an unreadable one with 500, on its own
