@@ -94,7 +94,7 @@
                                     <label for="jitsi-invite-valid" class="${properties.kcLabelClass!}">${msg("jitsiMeetingsValidFor")}</label>
                                     <span class="${properties.kcInputClass!}"><select id="jitsi-invite-valid" name="valid_for">
                                         <#list jitsiValidities as validity>
-                                            <option value="${validity.seconds}" <#if validity.selected>selected</#if>>${msg("jitsiMeetingsDuration_" + validity.unit, validity.count)}</option>
+                                            <option value="${validity.seconds}" <#if validity.selected>selected</#if>>${msg(validity.words, validity.count)}</option>
                                         </#list>
                                     </select><span class="${properties.kcFormControlUtilClass!}"><span class="${properties.kcFormControlToggleIcon!}"><span class="jitsi-caret" aria-hidden="true"></span></span></span></span>
                                 </div>

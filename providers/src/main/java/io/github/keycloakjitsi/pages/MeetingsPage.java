@@ -205,7 +205,7 @@ public class MeetingsPage {
             return stopped(refusal);
         }
         language(user);
-        AdminRights rights = AdminRights.of(session, realm, user.user());
+        AdminRights rights = AdminRights.of(realm, user.user());
         if (!rights.canView()) {
             return stopped(notAnAdmin());
         }
@@ -229,7 +229,7 @@ public class MeetingsPage {
             if (user == null) {
                 throw signedOut();
             }
-            rights = AdminRights.of(session, realm, user.user());
+            rights = AdminRights.of(realm, user.user());
             if (!rights.canManage()) {
                 throw notAnAdmin();
             }
@@ -353,7 +353,7 @@ public class MeetingsPage {
                 }).toList();
         page.setAttribute("jitsiInvites", rows);
         page.setAttribute("jitsiInvitesMore", rows.size() == HOST_PAGE_SIZE);
-        AdminRights rights = AdminRights.of(session, realm, person);
+        AdminRights rights = AdminRights.of(realm, person);
         if (rights.canView()) {
             page.setAttribute("jitsiAdminUrl", urls.meetingsAdmin());
         }
@@ -401,7 +401,7 @@ public class MeetingsPage {
     private static LoginFormsProvider withError(LoginFormsProvider page, Refusal refusal) {
         String key = "jitsiMeetings_" + (WORDED.contains(refusal.error()) ? refusal.error() : "unavailable");
         if (refusal instanceof Invitations.TooManyLive tooMany) {
-            page.setError(key, tooMany.limit());
+            page.setError(key, String.valueOf(tooMany.limit()));
         } else {
             page.setError(key);
         }

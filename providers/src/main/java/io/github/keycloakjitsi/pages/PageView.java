@@ -45,7 +45,9 @@ final class PageView {
     /**
      * The validities a host may choose: an hour, a day, a week, 30 days, and the admin's longest,
      * those within the realm's bounds; each as {@code seconds}, {@code count} and {@code unit}
-     * (minutes, hours, days) for the page's words, and {@code selected} for the one chosen.
+     * (minutes, hours, days), {@code words} (the message for one or more of them) for the page's words,
+     * and {@code selected} for the one chosen. Numbers go to the page as text: Keycloak 26.4 hands
+     * message arguments over as strings, so no message formats them as numbers.
      */
     static List<Map<String, Object>> validities(int longest, int chosen) {
         TreeSet<Integer> seconds = new TreeSet<>();
@@ -59,16 +61,21 @@ final class PageView {
         for (int s : seconds) {
             Map<String, Object> option = new HashMap<>();
             option.put("seconds", String.valueOf(s));
+            int count;
+            String unit;
             if (s % (24 * 3600) == 0) {
-                option.put("count", s / (24 * 3600));
-                option.put("unit", "days");
+                count = s / (24 * 3600);
+                unit = "days";
             } else if (s % 3600 == 0) {
-                option.put("count", s / 3600);
-                option.put("unit", "hours");
+                count = s / 3600;
+                unit = "hours";
             } else {
-                option.put("count", s / 60);
-                option.put("unit", "minutes");
+                count = s / 60;
+                unit = "minutes";
             }
+            option.put("count", String.valueOf(count));
+            option.put("unit", unit);
+            option.put("words", "jitsiMeetingsDuration_" + unit + (count == 1 ? "_one" : "_other"));
             option.put("selected", s == chosen);
             options.add(option);
         }
@@ -106,10 +113,10 @@ final class PageView {
         }
         row.put("created", time(invite.createdAt(), locale));
         row.put("ends", time(invite.revokedAt() != null ? Math.min(invite.revokedAt(), invite.expiresAt()) : invite.expiresAt(), locale));
-        row.put("uses", invite.uses());
+        row.put("uses", String.valueOf(invite.uses()));
         if (invite.maxUses() != null) {
-            row.put("maxUses", invite.maxUses());
-            row.put("usesLeft", invite.usesLeft());
+            row.put("maxUses", String.valueOf(invite.maxUses()));
+            row.put("usesLeft", String.valueOf(invite.usesLeft()));
         }
         row.put("state", invite.state().name().toLowerCase(Locale.ROOT));
         return row;

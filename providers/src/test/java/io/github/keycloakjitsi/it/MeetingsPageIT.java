@@ -402,8 +402,8 @@ class MeetingsPageIT {
         assertThat(chosen.selectFirst("#kc-page-title").text()).isEqualTo(text(locale, "jitsiMeetingsTitle"));
         assertThat(chosen.selectFirst("#jitsi-invite-create").text()).isEqualTo(text(locale, "jitsiMeetingsInvite"));
         assertThat(chosen.select("#jitsi-invite-valid option")).extracting(Element::text)
-                .containsExactly(text(locale, "jitsiMeetingsDuration_hours", 1), text(locale, "jitsiMeetingsDuration_days", 1),
-                        text(locale, "jitsiMeetingsDuration_days", 7));
+                .containsExactly(text(locale, "jitsiMeetingsDuration_hours_one", "1"), text(locale, "jitsiMeetingsDuration_days_one", "1"),
+                        text(locale, "jitsiMeetingsDuration_days_other", "7"));
         assertThat(page.page().selectFirst("#kc-page-title").text()).as("kept for the next visit").isEqualTo(text(locale, "jitsiMeetingsTitle"));
         assertThat(page.page().select("#login-select-toggle option")).as("the language list leads back to this page")
                 .allSatisfy(o -> assertThat(o.val()).startsWith("/realms/jitsi-realm/jitsi/meetings?"));

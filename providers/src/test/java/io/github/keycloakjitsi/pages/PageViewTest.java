@@ -16,12 +16,14 @@ class PageViewTest {
         List<Map<String, Object>> week = PageView.validities(7 * 24 * 3600, 24 * 3600);
         assertThat(week).extracting(o -> o.get("seconds")).containsExactly("3600", "86400", "604800");
         assertThat(week).extracting(o -> o.get("unit")).containsExactly("hours", "days", "days");
-        assertThat(week).extracting(o -> o.get("count")).containsExactly(1, 1, 7);
+        assertThat(week).extracting(o -> o.get("count")).containsExactly("1", "1", "7");
+        assertThat(week).extracting(o -> o.get("words")).containsExactly("jitsiMeetingsDuration_hours_one",
+                "jitsiMeetingsDuration_days_one", "jitsiMeetingsDuration_days_other");
         assertThat(week).filteredOn(o -> (Boolean) o.get("selected")).extracting(o -> o.get("seconds")).containsExactly("86400");
 
         assertThat(PageView.validities(1800, 1800)).as("shorter than an hour: only the longest")
                 .extracting(o -> o.get("seconds"), o -> o.get("count"), o -> o.get("unit"))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("1800", 30, "minutes"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1800", "30", "minutes"));
         assertThat(PageView.validities(2 * 24 * 3600 + 3600, 3600)).extracting(o -> o.get("seconds"))
                 .as("an odd longest comes last").containsExactly("3600", "86400", "176400");
         assertThat(PageView.validities(30 * 24 * 3600, 0)).extracting(o -> o.get("seconds"))
