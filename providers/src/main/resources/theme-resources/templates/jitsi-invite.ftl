@@ -1,10 +1,16 @@
-<#-- The page of an invitation: the guest's name, then to the meeting. Without jitsiInviteRoom, the link opens nothing and the message says why.
+<#-- The page of an invitation: the guest's name, then to the meeting. Without jitsiInviteRoom, the link opens nothing:
+     jitsiInviteRefusal names what happened (one of a fixed set of codes, for the heading), the message says why, and the
+     way forward follows (the meeting's address when the link opened an invitation that ended or was used up).
      Room and name are text the host or guest typed: printed (HTML-escaped) beside the messages, never passed into msg(),
      which would look up an argument like ${key} as a message of the theme. -->
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
-        ${msg("jitsiInviteTitle")}
+        <#if jitsiInviteRoom??>
+            ${msg("jitsiInviteTitle")}
+        <#else>
+            ${msg("jitsiInviteRefusedTitle_" + (jitsiInviteRefusal!"unavailable"))}
+        </#if>
     <#elseif section = "form">
         <div id="jitsi-invite">
             <#if jitsiInviteRoom??>
@@ -25,6 +31,18 @@
                                value="${msg("jitsiInviteJoin")}"/>
                     </div>
                 </form>
+            <#else>
+                <div id="jitsi-invite-next">
+                    <#if jitsiInviteRetryUrl??>
+                        <a id="jitsi-invite-retry" class="${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}"
+                           href="${jitsiInviteRetryUrl}">${msg("jitsiInviteRetry")}</a>
+                    </#if>
+                    <#if jitsiInviteMeetingUrl??>
+                        <p class="instruction" id="jitsi-invite-meeting-text">${msg("jitsiInviteMeetingText")}</p>
+                        <a id="jitsi-invite-meeting" class="${properties.kcButtonSecondaryClass!} ${properties.kcButtonBlockClass!}"
+                           href="${jitsiInviteMeetingUrl}" rel="noreferrer">${msg("jitsiInviteMeetingLink")}</a>
+                    </#if>
+                </div>
             </#if>
         </div>
     </#if>

@@ -5,12 +5,13 @@ package io.github.keycloakjitsi.core;
  * it stays valid (at most the admin's longest validity), how often it may be used, the guest's
  * name if the host fixes it.
  *
- * @param room          the room and tenant
+ * @param room          the room and tenant (the room in Jitsi's form, for the token)
+ * @param roomName      the room as the host typed it, for people to read ({@link RoomName#asTyped}), or null
  * @param validSeconds  how long the invitation stays valid
  * @param maxUses       how often it may be used, or null for as often as it is valid
  * @param name          the guest's display name, locked, or null to let the guest type one
  */
-public record InviteRequest(RoomRequest room, int validSeconds, Integer maxUses, String name) {
+public record InviteRequest(RoomRequest room, String roomName, int validSeconds, Integer maxUses, String name) {
 
     /** A day, unless the host asks for another validity (never past the admin's longest). */
     public static final int DEFAULT_VALIDITY = 24 * 3600;
@@ -30,6 +31,6 @@ public record InviteRequest(RoomRequest room, int validSeconds, Integer maxUses,
         Integer uses = maxUses == null || maxUses.isEmpty() ? null
                 : WholeNumber.parameter(maxUses, "max_uses", 1, InviteSettings.MAX_USES, 0);
         String guestName = name == null || name.isEmpty() ? null : GuestName.check(name);
-        return new InviteRequest(request, valid, uses, guestName);
+        return new InviteRequest(request, RoomName.asTyped(room), valid, uses, guestName);
     }
 }

@@ -92,7 +92,7 @@ public record JitsiSettings(
      * so none of them can be the Jitsi audience.
      */
     static final List<String> CLIENT_IDS_OF_EVERY_REALM = List.of("account", "account-console", "admin-cli", "broker",
-            "realm-management", "security-admin-console", "jitsi", "jitsi-join");
+            "realm-management", "security-admin-console", "jitsi", "jitsi-join", "jitsi-meetings");
     public static final Setting AUDIENCE = Setting.of("jitsi.aud", "Jitsi audience (aud)", Setting.Type.STRING,
                     "The aud of every token meant for Jitsi: client jitsi's access tokens (only for users who may host), room "
                             + "tokens and guest tokens. Prosody's asap_accepted_audiences must list this one value and nothing else. "
@@ -107,8 +107,9 @@ public record JitsiSettings(
             "Replaces the access token's sub: the Jitsi domain, the tenant, or *. Needed with a room claim, since "
                     + "Prosody's domain verification matches the room against sub. Empty: keep the user id.");
     public static final Setting ROOM = Setting.of("jitsi.room", "Room", Setting.Type.STRING,
-            "The access token's room claim: * for every room, or one room in the form Jitsi sends it "
-                    + "(lower case, URI-encoded). Needs 'Subject (sub)'. Empty: no room claim (set asap_require_room_claim = false).");
+            "The access token's room claim: * for every room, or one room's name as people type it (Weekly Sync; Jitsi's "
+                    + "form weekly%20sync works too; the token carries Jitsi's form). Needs 'Subject (sub)'. Empty: no room claim "
+                    + "(set asap_require_room_claim = false).");
 
     public static final Setting OWNERS_GROUP = Setting.of("jitsi.owners.group", "Room owners: parent group", Setting.Type.GROUP,
             "Members of its subgroup named like a room (e.g. /meetings/Weekly Sync) are owners of that room only, in room tokens "
@@ -261,7 +262,7 @@ public record JitsiSettings(
         if (audience.equals("*") || CLIENT_IDS_OF_EVERY_REALM.contains(audience)) {
             reader.problem(quote(AUDIENCE) + " cannot be \"" + audience + "\": " + (audience.equals("*")
                     ? "it stands for every audience."
-                    : "it is the id of a client every realm has (Keycloak's own, or this bundle's jitsi and jitsi-join), and "
+                    : "it is the id of a client every realm has (Keycloak's own, or this bundle's jitsi, jitsi-join and jitsi-meetings), and "
                     + "Keycloak writes client ids into the aud of other clients' tokens, which Prosody would then take.")
                     + " Use a name no client has, such as " + DEFAULT_AUDIENCE + ".");
         } else {
@@ -270,13 +271,29 @@ public record JitsiSettings(
         return audience;
     }
 
+    /**
+     * The room claim: {@code *}, or one room in Jitsi's form. The admin types a room's name as
+     * people type it ({@code Weekly Sync}) or Jitsi's form ({@code weekly%20sync}); both read as
+     * Jitsi's form, checked like any room a token is asked for. A name that cannot be a room says why
+     * and what to type instead.
+     */
     private static String room(SettingsReader reader) {
-        String room = reader.name(ROOM);
-        if (room != null && !room.equals("*") && !RoomName.isNormalized(room)) {
-            reader.problem(quote(ROOM) + " must be * or a room name as Jitsi sends it (lower case, URI-encoded), e.g. \""
-                    + RoomName.normalize(room) + "\" instead of \"" + room + "\".");
+        String room = reader.raw(ROOM);
+        if (room == null) {
+            return null;
         }
-        return room;
+        if (room.length() > RoomRequest.MAX_ROOM_LENGTH) {
+            reader.problem(quote(ROOM) + " is longer than a room name can be. Type * for every room, or one room's name "
+                    + "as people type it, such as Weekly Sync.");
+            return null;
+        }
+        try {
+            return RoomRequest.parse(room, null, true, List.of()).room();
+        } catch (Refusal refused) {
+            reader.problem(quote(ROOM) + " cannot be \"" + room + "\": " + refused.getMessage() + " Type * for every room, "
+                    + "or one room's name as people type it, such as Weekly Sync (Jitsi's form weekly%20sync works too).");
+            return null;
+        }
     }
 
     private static Set<JitsiFeature> features(SettingsReader reader, Setting setting) {

@@ -92,6 +92,41 @@ public final class RoomName {
                 || (c >= 0x1D173 && c <= 0x1D17A) || (c >= 0xE0000 && c <= 0xE0FFF);
     }
 
+    /** The longest room name kept as typed, for people to read (the column that keeps it holds no more). */
+    public static final int MAX_TYPED_LENGTH = 255;
+
+    /**
+     * A room name as the person typed it, for people to read (pages, lists, events), while tokens
+     * keep the backend-safe form of {@link #normalize}: what it reads as once every layer of
+     * encoding is undone ({@link #decoded}; {@code caf%c3%a9%20team} reads {@code café team},
+     * {@code Board Meeting} stays {@code Board Meeting}), trimmed. Null when there is nothing to
+     * show, when it never settles, holds a hidden character ({@link #isHidden}) or is longer than
+     * {@value #MAX_TYPED_LENGTH} characters: whoever shows it then falls back to the Jitsi form, decoded.
+     */
+    public static String asTyped(String typed) {
+        String read = typed == null ? null : decoded(typed);
+        if (read == null) {
+            return null;
+        }
+        read = read.strip();
+        if (read.isEmpty() || read.length() > MAX_TYPED_LENGTH || read.codePoints().anyMatch(RoomName::isHidden)) {
+            return null;
+        }
+        return read;
+    }
+
+    /**
+     * What people read for a room: the name as typed when it was kept, else the Jitsi form read
+     * back ({@code caf%c3%a9%20team} reads {@code café team}).
+     */
+    public static String forPeople(String typed, String room) {
+        if (typed != null) {
+            return typed;
+        }
+        String read = decoded(room);
+        return read == null ? room : read;
+    }
+
     /** Whether the name is already in backend-safe form (normalizing it changes nothing). */
     public static boolean isNormalized(String room) {
         return !room.isEmpty() && normalize(room).equals(room);

@@ -18,9 +18,10 @@ import java.util.Optional;
 
 /**
  * What hosts and guests do with invitations, whatever the front end (the JSON API of
- * {@link InvitesResource}, the guest page of {@link InvitePage}, pages to come): create, list and
+ * {@link InvitesResource}, the guest page of {@link InvitePage}, the hosts' page): create, list and
  * revoke one's own, open a link, and use it for a guest token. Each step refuses with a
- * {@link Refusal}; the settings, the host rule and the tokens are {@link JitsiService}'s.
+ * {@link Refusal}; the settings, the host rule and the tokens are {@link JitsiService}'s. The JSON
+ * API and the pages run the same steps; only what they show differs (JSON maps, {@link InviteSummary}).
  */
 public final class Invitations {
 
@@ -32,26 +33,63 @@ public final class Invitations {
         this.store = new InviteStore(jitsi.session(), jitsi.realm());
     }
 
-    /** A new invitation: the host sees it with its link this once (only a hash of the link's key is kept). */
+    /** A new invitation and its link, which the host sees this once: only a hash of the link's key is kept. */
+    public record Made(InviteSummary invite, String url) {
+    }
+
+    /** A new invitation as the JSON API answers it, its link included this once. */
     public Map<String, Object> create(UserModel host, InviteRequest request, JitsiEvents events) throws Refusal {
+        InviteStore.Created created = made(host, request, events);
+        Map<String, Object> view = InviteRules.view(created.invite());
+        view.put("url", jitsi.urls().invitePage(created.key()));
+        return view;
+    }
+
+    /** A new invitation as the hosts' page shows it, its link included this once. */
+    public Made make(UserModel host, InviteRequest request, JitsiEvents events) throws Refusal {
+        InviteStore.Created created = made(host, request, events);
+        return new Made(InviteRules.summary(created.invite(), Now.seconds()), jitsi.urls().invitePage(created.key()));
+    }
+
+    private InviteStore.Created made(UserModel host, InviteRequest request, JitsiEvents events) throws Refusal {
         jitsi.mayHost(host);
         int maxLive = jitsi.settings().invites().maxLivePerHost();
         InviteStore.Created created;
         try {
             created = store.create(host.getId(), request, maxLive);
         } catch (InviteStore.TooManyLive e) {
-            throw new Refusal(Refusal.CONFLICT, "too_many_invites", "You have " + maxLive + " live invitations, the most this "
-                    + "realm allows: revoke one (DELETE /jitsi/invites/{id}) or wait until one ends.", "live invitations at the limit");
+            throw new TooManyLive(maxLive);
         }
-        events.invite(created.invite().getId()).room(request.room().room(), request.room().tenant()).succeeded();
-        Map<String, Object> view = InviteRules.view(created.invite());
-        view.put("url", jitsi.urls().invitePage(created.key()));
-        return view;
+        events.invite(created.invite().getId()).room(request.room().room(), request.room().tenant()).roomName(request.roomName())
+                .succeeded();
+        return created;
+    }
+
+    /** The host has as many live invitations as the realm allows. */
+    public static final class TooManyLive extends Refusal {
+        private final int limit;
+
+        TooManyLive(int limit) {
+            super(Refusal.CONFLICT, "too_many_invites", "You have " + limit + " live invitations, the most this realm allows: "
+                    + "revoke one (DELETE /jitsi/invites/{id}) or wait until one ends.", "live invitations at the limit");
+            this.limit = limit;
+        }
+
+        /** How many live invitations a host may have. */
+        public int limit() {
+            return limit;
+        }
     }
 
     /** A page of the host's live invitations, oldest first. A host may see theirs even after losing the host role. */
     public List<Map<String, Object>> liveOf(UserModel host, Page page) {
         return store.liveOf(host.getId(), page).stream().map(InviteRules::view).toList();
+    }
+
+    /** The same page, as the hosts' page shows it. */
+    public List<InviteSummary> liveSummariesOf(UserModel host, Page page) {
+        long now = Now.seconds();
+        return store.liveOf(host.getId(), page).stream().map(invite -> InviteRules.summary(invite, now)).toList();
     }
 
     /**
@@ -61,23 +99,26 @@ public final class Invitations {
     public void revoke(UserModel host, String id, JitsiEvents events) throws Refusal {
         InviteEntity invite = store.byId(id).filter(i -> i.getCreatedBy().equals(host.getId()))
                 .orElseThrow(() -> new Refusal(Refusal.NOT_FOUND, "invite_not_found", "You have no invitation with this id."));
-        events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant());
+        events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant()).roomName(invite.getRoomName());
         if (store.revoke(invite.getId(), host.getId())) {
             events.succeeded();
             jitsi.signOutOfMeetings(new MeetingSignOut.Guests(invite.getId()));
         }
     }
 
-    /** The invitation a link's key opens, if it can be used now as far as its row says (a use checks again, atomically). */
+    /**
+     * The invitation a link's key opens, if it can be used now as far as its row says (a use checks
+     * again, atomically). A refusal names the invitation when the key opened one.
+     */
     public InviteEntity open(String key, JitsiEvents events) throws Refusal {
         if (!jitsi.settings().invites().enabled()) {
             throw new Refusal(Refusal.NOT_FOUND, "invitations_disabled", "Invitations are not enabled in this realm.");
         }
-        InviteEntity invite = store.byKey(key).orElseThrow(() -> InviteRules.refusal(InviteRules.Refused.UNKNOWN));
-        events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant());
+        InviteEntity invite = store.byKey(key).orElseThrow(() -> InviteRules.refusal(InviteRules.Refused.UNKNOWN, null));
+        events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant()).roomName(invite.getRoomName());
         Optional<InviteRules.Refused> refused = InviteRules.whyNot(invite, Now.seconds(), jitsi.settings().invites().joinsPerMinute());
         if (refused.isPresent()) {
-            throw InviteRules.refusal(refused.get());
+            throw InviteRules.refusal(refused.get(), invite);
         }
         return invite;
     }
@@ -96,7 +137,7 @@ public final class Invitations {
         Issued issued = jitsi.issueForGuest(invite.getId(), invite.getExpiresAt(), room, name);
         Optional<InviteRules.Refused> refused = store.use(invite, jitsi.settings().invites().joinsPerMinute());
         if (refused.isPresent()) {
-            throw InviteRules.refusal(refused.get());
+            throw InviteRules.refusal(refused.get(), refused.get() == InviteRules.Refused.UNKNOWN ? null : invite);
         }
         jitsi.recordGuest(issued, events);
         return issued;
@@ -114,8 +155,8 @@ public final class Invitations {
             }
             jitsi.mayHost(host);
         } catch (Refusal hostRefused) {
-            throw new Refusal(Refusal.GONE, "invite_ended", "This invitation is no longer valid.",
-                    "the inviting host may no longer start meetings: " + hostRefused.reason());
+            throw new InviteRefusal(new Refusal(Refusal.GONE, "invite_ended", "This invitation is no longer valid.",
+                    "the inviting host may no longer start meetings: " + hostRefused.reason()), invite);
         }
     }
 }

@@ -34,6 +34,10 @@ public class InviteEntity {
     @Column(name = "ROOM", length = 1023, nullable = false)
     private String room;
 
+    /** The room as the host typed it, for people to read (null for invitations made before it was kept). */
+    @Column(name = "ROOM_NAME", length = 255)
+    private String roomName;
+
     @Column(name = "TENANT", length = 63)
     private String tenant;
 
@@ -102,6 +106,14 @@ public class InviteEntity {
 
     public void setRoom(String room) {
         this.room = room;
+    }
+
+    public String getRoomName() {
+        return roomName;
+    }
+
+    public void setRoomName(String roomName) {
+        this.roomName = roomName;
     }
 
     public String getTenant() {

@@ -1,6 +1,7 @@
 package io.github.keycloakjitsi.invites;
 
 import io.github.keycloakjitsi.core.Refusal;
+import io.github.keycloakjitsi.core.RoomName;
 import io.github.keycloakjitsi.core.Sha256;
 
 import java.util.LinkedHashMap;
@@ -71,6 +72,32 @@ final class InviteRules {
         return Optional.empty();
     }
 
+    /** Where an invitation stands at {@code now}, as its host and the admins read it. */
+    static InviteSummary.State state(InviteEntity invite, long now) {
+        if (invite.getRevokedAt() != null) {
+            return InviteSummary.State.REVOKED;
+        }
+        if (invite.getExpiresAt() <= now) {
+            return InviteSummary.State.EXPIRED;
+        }
+        if (invite.getMaxUses() != null && invite.getUses() >= invite.getMaxUses()) {
+            return InviteSummary.State.USED_UP;
+        }
+        return InviteSummary.State.LIVE;
+    }
+
+    /** The invitation for the pages: its room as people read it, its times, uses and state at {@code now}. */
+    static InviteSummary summary(InviteEntity invite, long now) {
+        return new InviteSummary(invite.getId(), RoomName.forPeople(invite.getRoomName(), invite.getRoom()), invite.getRoom(),
+                invite.getTenant(), invite.getGuestName(), invite.getCreatedBy(), invite.getCreatedAt(), invite.getExpiresAt(),
+                invite.getUses(), invite.getMaxUses(), invite.getRevokedAt(), state(invite, now));
+    }
+
+    /** What the guest is told, and the event records; it knows the invitation (its meeting), when there is one. */
+    static InviteRefusal refusal(Refused why, InviteEntity invite) {
+        return new InviteRefusal(refusal(why), invite);
+    }
+
     /** What the guest is told, and the event records. */
     static Refusal refusal(Refused why) {
         return switch (why) {
@@ -88,6 +115,7 @@ final class InviteRules {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", invite.getId());
         view.put("room", invite.getRoom());
+        view.put("room_name", RoomName.forPeople(invite.getRoomName(), invite.getRoom()));
         view.put("tenant", invite.getTenant() == null ? "" : invite.getTenant());
         view.put("name", invite.getGuestName());
         view.put("created_at", invite.getCreatedAt());
@@ -103,6 +131,7 @@ final class InviteRules {
         view.put("created_by", invite.getCreatedBy());
         view.put("revoked_at", invite.getRevokedAt());
         view.put("live", isLive(invite, now));
+        view.put("state", state(invite, now).name().toLowerCase(java.util.Locale.ROOT));
         return view;
     }
 }

@@ -67,6 +67,7 @@ final class InviteStore {
         invite.setRealmId(realm.getId());
         invite.setCreatedBy(userId);
         invite.setRoom(request.room().room());
+        invite.setRoomName(request.roomName());
         invite.setTenant(request.room().tenant());
         invite.setGuestName(request.name());
         invite.setCreatedAt(now);

@@ -1,8 +1,5 @@
 package io.github.keycloakjitsi.invites;
 
-import io.github.keycloakjitsi.keycloak.Now;
-import io.github.keycloakjitsi.service.JitsiService;
-import io.github.keycloakjitsi.service.MeetingSignOut;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -14,7 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import io.github.keycloakjitsi.core.Page;
 import io.github.keycloakjitsi.core.Refusal;
-import org.keycloak.events.admin.OperationType;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -27,7 +23,8 @@ import java.util.Map;
 /**
  * {@code /admin/realms/{realm}/jitsi-invites}: every invitation of the realm, for its admins.
  * Listing needs view-realm, revoking manage-realm; a revocation is an admin event (resource type
- * {@value #RESOURCE_TYPE}) and signs the invitation's guests out of the meeting. Keycloak has authenticated the admin's token before this runs.
+ * {@value #RESOURCE_TYPE}) and signs the invitation's guests out of the meeting. Keycloak has
+ * authenticated the admin's token before this runs; the use cases are {@link RealmInvitations}'.
  */
 public class InvitesAdminResource {
 
@@ -42,7 +39,7 @@ public class InvitesAdminResource {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
-        this.adminEvent = adminEvent.resource(RESOURCE_TYPE);
+        this.adminEvent = adminEvent;
     }
 
     /** A page ({@code first}, {@code max} up to {@value Page#MAX}), newest first, live or not, until they are deleted 30 days after their end. */
@@ -56,9 +53,7 @@ public class InvitesAdminResource {
         } catch (Refusal refusal) {
             return ErrorResponse.error(refusal.getMessage(), Response.Status.BAD_REQUEST).getResponse();
         }
-        long now = Now.seconds();
-        List<Map<String, Object>> invites = new InviteStore(session, realm).all(page).stream()
-                .map(invite -> InviteRules.adminView(invite, now)).toList();
+        List<Map<String, Object>> invites = new RealmInvitations(session, realm).json(page);
         return Response.ok(invites).build();
     }
 
@@ -66,14 +61,11 @@ public class InvitesAdminResource {
     @Path("{id}")
     public Response revoke(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
-        InviteStore store = new InviteStore(session, realm);
-        if (store.byId(id).isEmpty()) {
+        RealmInvitations invitations = new RealmInvitations(session, realm);
+        if (!invitations.exists(id)) {
             throw new NotFoundException("No invitation with this id.");
         }
-        if (store.revoke(id, null)) {
-            adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).success();
-            new JitsiService(session, realm).signOutOfMeetings(new MeetingSignOut.Guests(id));
-        }
+        invitations.revoke(id, adminEvent);
         return Response.noContent().build();
     }
 }

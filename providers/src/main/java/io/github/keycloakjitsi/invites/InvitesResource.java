@@ -55,7 +55,7 @@ public class InvitesResource {
             MultivaluedMap<String, String> form = Requests.form(jitsi.session());
             String room = Requests.single(form, "room");
             String tenant = Requests.single(form, "tenant");
-            events.room(room, tenant);
+            events.room(room, tenant).roomName(room);
             InviteRequest request = InviteRequest.parse(room, tenant, Requests.single(form, "valid_for"),
                     Requests.single(form, "max_uses"), Requests.single(form, "name"), jitsi.settings());
             return Answers.json(Response.Status.CREATED, new Invitations(jitsi).create(caller.user(), request, events));

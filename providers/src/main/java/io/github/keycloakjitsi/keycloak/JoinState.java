@@ -24,6 +24,10 @@ public class JoinState extends JsonWebToken {
     @JsonProperty("nonce")
     private String nonce;
 
+    /** The room as typed, for the events only; the token is for {@link #getRoom()}. */
+    @JsonProperty("room_name")
+    private String roomName;
+
     /** The state key of the Jitsi app the login was for ({@code JitsiApp#stateKey}), or null for a browser. */
     @JsonProperty("app")
     private String app;
@@ -31,11 +35,16 @@ public class JoinState extends JsonWebToken {
     public JoinState() {
     }
 
-    public JoinState(String room, String tenant, String nonce, String app) {
+    public JoinState(String room, String tenant, String nonce, String roomName, String app) {
         this.room = room;
         this.tenant = tenant;
         this.nonce = nonce;
+        this.roomName = roomName;
         this.app = app;
+    }
+
+    public String getRoomName() {
+        return roomName;
     }
 
     public String getRoom() {

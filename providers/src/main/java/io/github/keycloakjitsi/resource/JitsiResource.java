@@ -5,6 +5,7 @@ import io.github.keycloakjitsi.core.JitsiApp;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.JitsiState;
 import io.github.keycloakjitsi.core.Refusal;
+import io.github.keycloakjitsi.core.RoomName;
 import io.github.keycloakjitsi.core.RoomRequest;
 import io.github.keycloakjitsi.core.RoomTokenClaims;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
@@ -14,6 +15,7 @@ import io.github.keycloakjitsi.keycloak.JoinState;
 import io.github.keycloakjitsi.keycloak.KeycloakRealmDirectory;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import io.github.keycloakjitsi.keycloak.SignedIn;
+import io.github.keycloakjitsi.pages.MeetingsPage;
 import io.github.keycloakjitsi.service.Issued;
 import io.github.keycloakjitsi.service.JitsiEvents;
 import io.github.keycloakjitsi.service.JitsiService;
@@ -49,6 +51,7 @@ import java.util.Optional;
  *       guide's login for browsers ({@link GuideLogin}), the join for Jitsi's apps;</li>
  *   <li>{@code /invites} and {@code /invite/{key}} invitations of guests ({@link InvitesResource},
  *       {@link InvitePage});</li>
+ *   <li>{@code /meetings} the page of hosts and admins ({@link MeetingsPage});</li>
  *   <li>{@code GET /keys/{hex(sha256(kid))}.pem} public keys for Prosody's asap_key_server.</li>
  * </ul>
  * Each endpoint reads its request and leaves the rest to {@link JitsiService}. Bad input gets a
@@ -225,12 +228,12 @@ public class JitsiResource {
     /** The join of a room: a signed-in host's token to the browser or app that asked, else to the login page first. */
     private Response toMeeting(JitsiEvents events, String room, String tenant, Optional<JitsiApp> app) throws Refusal {
         app.ifPresent(events::app);
-        events.room(room, tenant);
+        events.room(room, tenant).roomName(room);
         RoomRequest request = RoomRequest.parse(room, tenant, jitsi.settings().roomTokens());
         jitsi.mayUse(app);
         SignedIn sso = jitsi.ssoSession();
         if (sso == null) {
-            return new JoinFlow(session, jitsi.urls()).toLogin(request, app);
+            return new JoinFlow(session, jitsi.urls()).toLogin(request, RoomName.asTyped(room), app);
         }
         try {
             return jitsi.deliver(jitsi.issueForHost(sso.session(), request, events), app).build();
@@ -254,7 +257,7 @@ public class JitsiResource {
             JitsiSettings settings = jitsi.settings();
             JoinFlow flow = new JoinFlow(session, jitsi.urls());
             JoinState state = flow.returnedState(Requests.query(session));
-            events.room(state.getRoom(), state.getTenant());
+            events.room(state.getRoom(), state.getTenant()).roomName(state.getRoomName() != null ? state.getRoomName() : state.getRoom());
             app = state.getApp() == null ? Optional.empty() : JitsiApp.ofStateKey(state.getApp());
             app.ifPresent(events::app);
             SignedIn sso = jitsi.ssoSession();
@@ -289,6 +292,12 @@ public class JitsiResource {
         return new InvitePage(jitsi, key);
     }
 
+    /** {@code /meetings}: the hosts' and admins' page (start meetings, invite, list, revoke). */
+    @Path("meetings")
+    public MeetingsPage meetings() {
+        return new MeetingsPage(jitsi);
+    }
+
     @GET
     @Path("keys/{file}")
     public Response key(@PathParam("file") String file) {
@@ -301,7 +310,7 @@ public class JitsiResource {
     private RoomRequest roomRequest(MultivaluedMap<String, String> params, JitsiEvents events) throws Refusal {
         String room = Requests.single(params, "room");
         String tenant = Requests.single(params, "tenant");
-        events.room(room, tenant);
+        events.room(room, tenant).roomName(room);
         return RoomRequest.parse(room, tenant, jitsi.settings().roomTokens());
     }
 }

@@ -55,13 +55,16 @@ final class JoinFlow {
         this.urls = urls;
     }
 
-    /** To the login page, for the room and, when one asked, the Jitsi app the token is to reach afterwards. */
-    Response toLogin(RoomRequest request, Optional<JitsiApp> app) throws Refusal {
+    /**
+     * To the login page, for the room and, when one asked, the Jitsi app the token is to reach
+     * afterwards; {@code roomName} is the room as typed, for the events (null: Jitsi's form read back).
+     */
+    Response toLogin(RoomRequest request, String roomName, Optional<JitsiApp> app) throws Refusal {
         if (realm.getClientByClientId(CLIENT_ID) == null) {
             throw Refusal.notConfigured("The realm has no client " + CLIENT_ID + " for the login.");
         }
         String nonce = UUID.randomUUID().toString();
-        JoinState state = new JoinState(request.room(), request.tenant(), nonce, app.map(JitsiApp::stateKey).orElse(null));
+        JoinState state = new JoinState(request.room(), request.tenant(), nonce, roomName, app.map(JitsiApp::stateKey).orElse(null));
         state.id(UUID.randomUUID().toString());
         state.iat(Now.seconds());
         state.exp(Now.seconds() + LIFETIME);

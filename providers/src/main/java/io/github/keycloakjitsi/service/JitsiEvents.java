@@ -16,7 +16,7 @@ import org.keycloak.models.UserSessionModel;
  * grants OAuth 2 itself does not define, and never {@code TOKEN_EXCHANGE}, so they do not mix
  * into the audit of real token exchanges. Each carries {@code grant_type} {@value #GRANT_TYPE}
  * and {@code jitsi_action}, one of {@link Action}, for an auditor to filter on; then as they
- * apply {@code jitsi_room}, {@code jitsi_tenant}, {@code jitsi_app}, {@code jitsi_moderator}, {@code jitsi_expires_in},
+ * apply {@code jitsi_room} (Jitsi's form), {@code jitsi_room_name} (as typed), {@code jitsi_tenant}, {@code jitsi_app}, {@code jitsi_moderator}, {@code jitsi_expires_in},
  * {@code jitsi_invite_id}, {@code jitsi_guest_name}, {@code jitsi_invited_by} and, on a refusal, {@code reason}.
  */
 public final class JitsiEvents {
@@ -61,6 +61,15 @@ public final class JitsiEvents {
     public JitsiEvents room(String room, String tenant) {
         detail("jitsi_room", room);
         detail("jitsi_tenant", tenant);
+        return this;
+    }
+
+    /**
+     * The room as people read it ({@code jitsi_room_name}: as typed, every encoding undone, see
+     * {@link RoomName#asTyped}), beside {@code jitsi_room} in Jitsi's form; nothing when it cannot be shown.
+     */
+    public JitsiEvents roomName(String typed) {
+        detail("jitsi_room_name", RoomName.asTyped(typed));
         return this;
     }
 

@@ -213,7 +213,12 @@ public final class JitsiService {
 
     /** The guest page for a room of a browser request (/join), with the way back to it as a guest, in the browser or the app that asked. */
     public Response guestPage(RoomRequest request, Optional<JitsiApp> app) {
-        return GuestPage.render(forms(), settingsIfOn().map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request, app)));
+        return GuestPage.render(forms(), guestLink(request, app));
+    }
+
+    /** The address of a meeting for someone without a token ({@link Delivery#guestLink}); empty when Jitsi is not set up here. */
+    public Optional<String> guestLink(RoomRequest request, Optional<JitsiApp> app) {
+        return settingsIfOn().map(jitsi -> new Delivery(jitsi.roomTokens()).guestLink(request, app));
     }
 
     /** The admin's switch for signing in from one of Jitsi's apps; nothing to check for a browser. */

@@ -101,6 +101,32 @@ public record JitsiUrls(String realm, String realmIssuer, Source source) {
         return jitsi() + "/invite/" + key;
     }
 
+    /** The hosts' and admins' page. */
+    public String meetings() {
+        return jitsi() + "/meetings";
+    }
+
+    /** Where the page's login (client jitsi-meetings) comes back to. */
+    public String meetingsCallback() {
+        return meetings() + "/callback";
+    }
+
+    public String meetingsInvites() {
+        return meetings() + "/invites";
+    }
+
+    public String meetingsRevoke() {
+        return meetings() + "/revoke";
+    }
+
+    public String meetingsAdmin() {
+        return meetings() + "/admin";
+    }
+
+    public String meetingsAdminRevoke() {
+        return meetingsAdmin() + "/revoke";
+    }
+
     public String keys() {
         return jitsi() + "/keys";
     }

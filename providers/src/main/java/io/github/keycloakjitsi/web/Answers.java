@@ -31,6 +31,13 @@ public final class Answers {
                 .header("Referrer-Policy", "no-referrer");
     }
 
+    /** 303 to a page after a form's change: the browser asks for it with GET, and a reload does not send the form again. */
+    public static Response.ResponseBuilder seeOther(URI location) {
+        return Response.seeOther(location)
+                .header("Cache-Control", "no-store")
+                .header("Referrer-Policy", "no-referrer");
+    }
+
     /** {@code {"error", "error_description"}} with the refusal's status. */
     public static Response.ResponseBuilder refusal(Refusal refusal) {
         Map<String, String> body = new LinkedHashMap<>();

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code core} (Jitsi's rules, pure), {@code keycloak} (adapters over Keycloak's models),
  * {@code web} (request parsing, bearer tokens, CORS, answers), {@code service} (the one Jitsi
  * service every entry point calls), {@code invites} (invitations: store, use cases, their
- * endpoints), and the entry points on top: {@code resource} (/realms/{realm}/jitsi),
- * {@code login} (the host gate), {@code mapper} (the protocol mapper) and {@code signout} (the event
- * listener that signs people out of meetings). Nothing uses a package
+ * endpoints), {@code pages} (the page of hosts and admins), and the entry points on top: {@code resource}
+ * (/realms/{realm}/jitsi), {@code login} (the host gate), {@code mapper} (the protocol mapper) and
+ * {@code signout} (the event listener that signs people out of meetings). Nothing uses a package
  * above it, and no two packages use each other.
  */
 class ArchitectureTest {
@@ -36,7 +36,7 @@ class ArchitectureTest {
     void everyPackageIsALayer() {
         assertThat(classes.stream().map(c -> c.getPackageName().substring(BASE.length() + 1)).distinct())
                 .as("a new package needs its place in the layers below")
-                .containsExactlyInAnyOrder("core", "keycloak", "web", "service", "invites", "resource", "login", "mapper", "signout");
+                .containsExactlyInAnyOrder("core", "keycloak", "web", "service", "invites", "pages", "resource", "login", "mapper", "signout");
     }
 
     @Test
@@ -47,6 +47,7 @@ class ArchitectureTest {
                 .layer("web").definedBy(BASE + ".web..")
                 .layer("service").definedBy(BASE + ".service..")
                 .layer("invites").definedBy(BASE + ".invites..")
+                .layer("pages").definedBy(BASE + ".pages..")
                 .layer("resource").definedBy(BASE + ".resource..")
                 .layer("login").definedBy(BASE + ".login..")
                 .layer("mapper").definedBy(BASE + ".mapper..")
@@ -55,10 +56,11 @@ class ArchitectureTest {
                 .whereLayer("mapper").mayNotBeAccessedByAnyLayer()
                 .whereLayer("login").mayNotBeAccessedByAnyLayer()
                 .whereLayer("resource").mayNotBeAccessedByAnyLayer()
-                .whereLayer("invites").mayOnlyBeAccessedByLayers("resource")
-                .whereLayer("service").mayOnlyBeAccessedByLayers("invites", "resource", "login", "signout")
-                .whereLayer("web").mayOnlyBeAccessedByLayers("service", "invites", "resource")
-                .whereLayer("keycloak").mayOnlyBeAccessedByLayers("web", "service", "invites", "resource", "login", "mapper");
+                .whereLayer("pages").mayOnlyBeAccessedByLayers("resource")
+                .whereLayer("invites").mayOnlyBeAccessedByLayers("pages", "resource")
+                .whereLayer("service").mayOnlyBeAccessedByLayers("invites", "pages", "resource", "login", "signout")
+                .whereLayer("web").mayOnlyBeAccessedByLayers("service", "invites", "pages", "resource")
+                .whereLayer("keycloak").mayOnlyBeAccessedByLayers("web", "service", "invites", "pages", "resource", "login", "mapper");
         layers.check(classes);
     }
 

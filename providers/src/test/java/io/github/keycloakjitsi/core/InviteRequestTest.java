@@ -35,6 +35,7 @@ class InviteRequestTest {
     void aDayOfOneRoomInJitsisFormByDefault() throws Exception {
         InviteRequest request = parse("Café Team", "ACME", null, null, null);
         assertThat(request.room()).isEqualTo(new RoomRequest("caf%c3%a9%20team", "acme"));
+        assertThat(request.roomName()).as("people read what the host typed").isEqualTo("Café Team");
         assertThat(request.validSeconds()).isEqualTo(24 * 3600);
         assertThat(request.maxUses()).isNull();
         assertThat(request.name()).isNull();

@@ -130,8 +130,11 @@ class JitsiSettingsTest {
             jitsi.aud                   | jitsi\u00a0meet        | takes letters, digits and . _ - : / only
             jitsi.aud                   | jitsi\u200bmeet        | takes letters, digits and . _ - : / only
             jitsi.user.avatar.attribute | a\tb                   | must not contain spaces
-            jitsi.room                  | Café                   | "caf%c3%a9" instead of "Café"
-            jitsi.room                  | a room                 | must not contain spaces
+            jitsi.room                  | a/b                    | cannot be "a/b": A room is a single name, without / or \\ (encoded or not). Type * for every room
+            jitsi.room                  | a%2fb                  | A room is a single name, without / or \\
+            jitsi.room                  | ::                     | Nothing usable is left of the room name
+            jitsi.room                  | x*                     | A room name cannot contain *
+            jitsi.room                  | a\u200bb               | invisible characters
             """)
     void refusesWrongValues(String key, String value, String message) {
         Map<String, String> config = new HashMap<>(Map.of(key, value.replace("\\t", "\t")));
@@ -250,6 +253,19 @@ class JitsiSettingsTest {
     void refusesOverlongValues() {
         assertThatThrownBy(() -> JitsiSettings.parse(config(AUDIENCE, "a".repeat(256))))
                 .hasMessageContaining("longer than 255");
+    }
+
+    /** The admin types a room as people type it, or in Jitsi's form; the claim is Jitsi's form either way. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Board Meeting       | board%20meeting
+            Café Team           | caf%c3%a9%20team
+            caf%c3%a9%20team    | caf%c3%a9%20team
+            weekly              | weekly
+            ' *  '              | *
+            """)
+    void aRoomIsTypedAsPeopleTypeItAndReadInJitsisForm(String typed, String claim) throws Exception {
+        assertThat(JitsiSettings.parse(config(ROOM, typed, SUBJECT, "*")).room()).isEqualTo(claim);
     }
 
     @Test

@@ -79,6 +79,12 @@ class RealmExportTest {
         JsonNode top = flow("jitsi browser");
         assertThat(top.get("topLevel").asBoolean()).isTrue();
         for (JsonNode client : realm.get("clients")) {
+            if (client.get("clientId").asText().equals("jitsi-meetings")) {
+                assertThat(client.has("authenticationFlowBindingOverrides"))
+                        .as("the meetings page signs in through the realm's usual login: who may not host reads why on the page")
+                        .isFalse();
+                continue;
+            }
             assertThat(client.get("authenticationFlowBindingOverrides").get("browser").asText())
                     .as(client.get("clientId").asText()).isEqualTo(top.get("id").asText());
         }
@@ -189,6 +195,35 @@ class RealmExportTest {
         assertThat(join.get("directAccessGrantsEnabled").asBoolean()).isFalse();
         assertThat(join.get("redirectUris").toString()).isEqualTo("[\"/realms/jitsi-realm/jitsi/join/callback\"]");
         assertThat(join.get("attributes").get("pkce.code.challenge.method").asText()).as("PKCE like client jitsi").isEqualTo("S256");
+    }
+
+    /** Keycloak keeps a client's name and description in columns of 255 characters: a longer one aborts the import. */
+    @Test
+    void clientNamesAndDescriptionsFitKeycloaksColumns() {
+        for (JsonNode client : realm.get("clients")) {
+            assertThat(client.path("name").asText()).as(client.get("clientId").asText()).hasSizeLessThanOrEqualTo(255);
+            assertThat(client.path("description").asText()).as(client.get("clientId").asText()).hasSizeLessThanOrEqualTo(255);
+        }
+    }
+
+    @Test
+    void theMeetingsPageIsAClientListedInTheAccountConsoleThatOnlyReturnsToThePage() {
+        JsonNode page = null;
+        for (JsonNode client : realm.get("clients")) {
+            if (client.get("clientId").asText().equals("jitsi-meetings")) {
+                page = client;
+            }
+        }
+        assertThat(page).isNotNull();
+        assertThat(page.get("publicClient").asBoolean()).isTrue();
+        assertThat(page.get("alwaysDisplayInConsole").asBoolean()).as("Applications in the account console link to it").isTrue();
+        assertThat(page.get("rootUrl").asText()).isEqualTo("${authBaseUrl}");
+        assertThat(page.get("baseUrl").asText()).isEqualTo("/realms/jitsi-realm/jitsi/meetings");
+        assertThat(page.get("redirectUris").toString()).isEqualTo("[\"/realms/jitsi-realm/jitsi/meetings/callback\"]");
+        assertThat(page.get("webOrigins")).as("nothing calls Keycloak from another origin for it").isEmpty();
+        assertThat(page.get("fullScopeAllowed").asBoolean()).isFalse();
+        assertThat(page.get("attributes").get("pkce.code.challenge.method").asText()).isEqualTo("S256");
+        assertThat(realm.has("accountTheme")).as("the account console stays Keycloak's own").isFalse();
     }
 
     @Test

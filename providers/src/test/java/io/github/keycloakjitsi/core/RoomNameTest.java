@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.core;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,5 +49,37 @@ class RoomNameTest {
     @CsvSource({"myroom,true", "caf%c3%a9,true", "Café,false", "MyRoom,false", "a b,false", "'',false"})
     void knowsTheNormalizedForm(String room, boolean normalized) {
         assertThat(RoomName.isNormalized(room)).isEqualTo(normalized);
+    }
+
+    /** What people read: as typed, every encoding undone, trimmed; tokens keep {@link RoomName#normalize}'s form. */
+    @ParameterizedTest(name = "{0} reads {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Board Meeting         | Board Meeting
+            '  Café Team  '       | Café Team
+            caf%c3%a9%20team      | café team
+            Q&A: Weekly           | Q&A: Weekly
+            100%25                | 100%
+            a%2541                | aA
+            """)
+    void readsARoomAsTyped(String typed, String read) {
+        assertThat(RoomName.asTyped(typed)).isEqualTo(read);
+        assertThat(RoomName.asTyped(read)).as("reading it again changes nothing").isEqualTo(read);
+    }
+
+    @Test
+    void showsNothingItCannotShowSafely() {
+        assertThat(RoomName.asTyped(null)).isNull();
+        assertThat(RoomName.asTyped("   ")).isNull();
+        assertThat(RoomName.asTyped("a%0Ab")).as("a line break, once decoded").isNull();
+        assertThat(RoomName.asTyped("a\u202Eb")).as("a bidi override").isNull();
+        assertThat(RoomName.asTyped("x".repeat(RoomName.MAX_TYPED_LENGTH + 1))).isNull();
+        assertThat(RoomName.asTyped("x".repeat(RoomName.MAX_TYPED_LENGTH))).hasSize(RoomName.MAX_TYPED_LENGTH);
+        assertThat(RoomName.asTyped("%" + "25".repeat(RoomName.MAX_DECODINGS + 1) + "41")).as("never settles").isNull();
+    }
+
+    @Test
+    void peopleReadTheJitsiFormBackWhenNothingWasKept() {
+        assertThat(RoomName.forPeople("Board Meeting", "board%20meeting")).isEqualTo("Board Meeting");
+        assertThat(RoomName.forPeople(null, "caf%c3%a9%20team")).isEqualTo("café team");
     }
 }

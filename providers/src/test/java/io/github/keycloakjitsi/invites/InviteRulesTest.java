@@ -103,11 +103,42 @@ class InviteRulesTest {
         InviteEntity invite = invite();
         invite.setKeyHash("the-hash");
         invite.setMaxUses(2);
-        assertThat(InviteRules.view(invite)).containsOnlyKeys("id", "room", "tenant", "name", "created_at", "expires_at", "uses", "max_uses")
+        assertThat(InviteRules.view(invite)).containsOnlyKeys("id", "room", "room_name", "tenant", "name", "created_at", "expires_at",
+                        "uses", "max_uses")
+                .containsEntry("room", "weekly").containsEntry("room_name", "weekly")
                 .containsEntry("tenant", "").containsEntry("max_uses", 2).doesNotContainValue("the-hash");
         assertThat(InviteRules.adminView(invite, NOW)).containsEntry("created_by", "host-1").containsEntry("live", true)
-                .containsEntry("revoked_at", null);
-        assertThat(InviteRules.adminView(invite, NOW + 100)).containsEntry("live", false);
+                .containsEntry("state", "live").containsEntry("revoked_at", null);
+        assertThat(InviteRules.adminView(invite, NOW + 100)).containsEntry("live", false).containsEntry("state", "expired");
         assertThat(Optional.ofNullable(InviteRules.adminView(invite, NOW).get("key"))).isEmpty();
+    }
+
+    @Test
+    void theRoomAsTypedIsWhatPeopleReadTheJitsiFormWhatTheTokenSays() {
+        InviteEntity invite = invite();
+        invite.setRoom("board%20meeting");
+        invite.setRoomName("Board Meeting");
+        assertThat(InviteRules.view(invite)).containsEntry("room", "board%20meeting").containsEntry("room_name", "Board Meeting");
+        InviteSummary summary = InviteRules.summary(invite, NOW);
+        assertThat(summary.roomName()).isEqualTo("Board Meeting");
+        assertThat(summary.room()).isEqualTo("board%20meeting");
+        invite.setRoomName(null);
+        assertThat(InviteRules.summary(invite, NOW).roomName()).as("made before names were kept").isEqualTo("board meeting");
+    }
+
+    @Test
+    void eachStateHasOneName() {
+        InviteEntity invite = invite();
+        invite.setMaxUses(2);
+        assertThat(InviteRules.state(invite, NOW)).isEqualTo(InviteSummary.State.LIVE);
+        assertThat(InviteRules.summary(invite, NOW).usesLeft()).isEqualTo(2);
+        invite.setUses(2);
+        assertThat(InviteRules.state(invite, NOW)).isEqualTo(InviteSummary.State.USED_UP);
+        assertThat(InviteRules.summary(invite, NOW).usesLeft()).isZero();
+        assertThat(InviteRules.state(invite, NOW + 100)).as("expiry before use").isEqualTo(InviteSummary.State.EXPIRED);
+        invite.setRevokedAt(NOW - 1);
+        assertThat(InviteRules.state(invite, NOW + 100)).as("a revocation names it first").isEqualTo(InviteSummary.State.REVOKED);
+        invite.setMaxUses(null);
+        assertThat(InviteRules.summary(invite, NOW).usesLeft()).as("no limit").isNull();
     }
 }

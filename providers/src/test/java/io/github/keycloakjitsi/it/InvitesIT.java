@@ -69,6 +69,9 @@ class InvitesIT {
         assertThat(page.selectFirst("#jitsi-invite")).as(response.body()).isNotNull();
         assertThat(page.selectFirst("#jitsi-invite-form")).isNull();
         assertThat(page.text()).contains(message("en", messageKey));
+        String kind = messageKey.substring("jitsiInvite_".length());
+        assertThat(page.selectFirst("#kc-page-title").text()).as("a heading that says what happened, not that they are invited")
+                .isEqualTo(message("en", "jitsiInviteRefusedTitle_" + kind)).isNotEqualTo(message("en", "jitsiInviteTitle"));
         return page;
     }
 
@@ -96,8 +99,8 @@ class InvitesIT {
         HttpResponse<String> page = guest.get(url);
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         Document form = Jsoup.parse(page.body());
-        assertThat(form.selectFirst("#jitsi-invite-room").text()).isEqualTo(message("en", "jitsiInviteText") + " café team");
-        assertThat(form.selectFirst("#jitsi-invite-room-name").text()).isEqualTo("café team");
+        assertThat(form.selectFirst("#jitsi-invite-room").text()).isEqualTo(message("en", "jitsiInviteText") + " Café Team");
+        assertThat(form.selectFirst("#jitsi-invite-room-name").text()).isEqualTo("Café Team");
         assertThat(form.selectFirst("#jitsi-invite-form").attr("action")).isEqualTo(url);
         assertThat(form.select("link[href*=jitsi.css]")).as("themed like the login page").isNotEmpty();
         assertThat(guest.cookieHeader(server.baseUrl())).as("the page starts no session").isEmpty();
@@ -578,5 +581,57 @@ class InvitesIT {
         } finally {
             restarted.stop();
         }
+    }
+
+    /**
+     * A link that opens nothing says why in its heading and what to do next: ask the host for a new
+     * link, and, when the link opened an invitation that ended or was used up, the meeting's address
+     * (no token: a host there lets the guest in or not). An unknown link knows no meeting.
+     */
+    @Test
+    void refusalsSayWhatHappenedAndTheWayForward() throws Exception {
+        AdminApi.TestUser host = admin.newUser("forward");
+        String accessToken = hostToken(server, host);
+        String usedUp = (String) invite(server, accessToken, Map.of("room", "Board Meeting", "max_uses", "1")).get("url");
+        guestToken(new JitsiWebClient(server).post(usedUp, Map.of("name", "First")), MEETING_BASE + "board%20meeting");
+        Map<String, Object> toRevoke = invite(server, accessToken, Map.of("room", "Café Team"));
+        assertThat(new JitsiWebClient(server).revokeInvite(accessToken, (String) toRevoke.get("id")).statusCode()).isEqualTo(204);
+
+        Document usedUpPage = assertNoEntry(new JitsiWebClient(server).get(usedUp), 410, "jitsiInvite_invite_used_up");
+        assertThat(usedUpPage.selectFirst("#jitsi-invite-meeting").attr("href")).isEqualTo(MEETING_BASE + "board%20meeting");
+        assertThat(usedUpPage.selectFirst("#jitsi-invite-meeting-text").text()).isEqualTo(message("en", "jitsiInviteMeetingText"));
+        assertThat(usedUpPage.text()).as("ask the host").contains("Ask the person who invited you for a new one.");
+
+        Document endedPage = assertNoEntry(new JitsiWebClient(server).get((String) toRevoke.get("url")), 410, "jitsiInvite_invite_ended");
+        assertThat(endedPage.selectFirst("#jitsi-invite-meeting").attr("href")).isEqualTo(MEETING_BASE + "caf%c3%a9%20team");
+
+        Document unknown = assertNoEntry(new JitsiWebClient(server).get(server.issuer() + "/jitsi/invite/" + "B".repeat(32)), 404,
+                "jitsiInvite_invite_not_found");
+        assertThat(unknown.selectFirst("#jitsi-invite-meeting")).as("no invitation, no meeting").isNull();
+
+        for (String locale : List.of("de", "fr", "es")) {
+            HttpResponse<String> page = Http.send(HttpClient.newHttpClient(),
+                    HttpRequest.newBuilder(URI.create(usedUp)).header("Accept-Language", locale).build());
+            Document refused = Jsoup.parse(page.body());
+            assertThat(refused.selectFirst("#kc-page-title").text()).isEqualTo(message(locale, "jitsiInviteRefusedTitle_invite_used_up"));
+            assertThat(refused.selectFirst("#jitsi-invite-meeting").text()).isEqualTo(message(locale, "jitsiInviteMeetingLink"));
+        }
+    }
+
+    /** The page of an invitation shows the room as the host typed it; the token and the JSON keep Jitsi's form. */
+    @Test
+    void theGuestReadsTheRoomAsTheHostTypedIt() throws Exception {
+        AdminApi.TestUser host = admin.newUser("typed");
+        Map<String, Object> invite = invite(server, hostToken(server, host), Map.of("room", "Board Meeting"));
+        assertThat(invite).containsEntry("room", "board%20meeting").containsEntry("room_name", "Board Meeting");
+        Document form = Jsoup.parse(new JitsiWebClient(server).get((String) invite.get("url")).body());
+        assertThat(form.selectFirst("#jitsi-invite-room-name").text()).isEqualTo("Board Meeting");
+        String token = guestToken(new JitsiWebClient(server).post((String) invite.get("url"), Map.of("name", "G")),
+                MEETING_BASE + "board%20meeting");
+        assertThat(ProsodyRules.roomTokens(server).verify(token)).containsEntry("room", "board%20meeting");
+        assertThat(eventsOf((String) invite.get("id"), "OAUTH2_EXTENSION_GRANT"))
+                .filteredOn(e -> "invite_use".equals(e.getDetails().get("jitsi_action"))).singleElement()
+                .satisfies(e -> assertThat(e.getDetails()).containsEntry("jitsi_room", "board%20meeting")
+                        .containsEntry("jitsi_room_name", "Board Meeting"));
     }
 }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A generated sweep of malformed requests against /realms/jitsi-realm/jitsi: methods, paths,
+ * A generated sweep of malformed requests against /realms/jitsi-realm/jitsi (the meetings page too): methods, paths,
  * Authorization headers, content types, bodies, query strings and encodings, mixed at random
  * (fixed seed, so a failure repeats). None may get a 5xx, and none may get a Jitsi token.
  */
@@ -30,11 +30,14 @@ class JitsiEndpointSweepIT {
             "", "/", "/token", "/token/", "/token/extra", "/join", "/join/", "/join/callback", "/join/callback/x",
             "/keys", "/keys/", "/keys/abc.pem", "/keys/" + "f".repeat(64) + ".pem", "/keys/" + "F".repeat(64) + ".pem",
             "/keys/%2e%2e%2fcerts", "/keys/..%2F..%2F", "/nope", "/%2e%2e/token", "/token%00", "/join;jsessionid=1",
-            "/TOKEN", "/keys/" + "a".repeat(5000) + ".pem"};
+            "/TOKEN", "/keys/" + "a".repeat(5000) + ".pem",
+            "/meetings", "/meetings/", "/meetings/callback", "/meetings/invites", "/meetings/revoke", "/meetings/admin",
+            "/meetings/admin/revoke", "/meetings/%2e%2e/token", "/meetings/admin/x"};
     /**
-     * Left out on purpose: multipart bodies and unknown charsets. Keycloak's REST layer parses
-     * those before any extension code runs and answers an unreadable one with 500, on its own
-     * /token too; {@link #bodiesKeycloakRefusesBeforeTheEndpointRunsGetNoToken} pins that down.
+     * Left out on purpose: multipart bodies and unknown charsets, and (see
+     * {@link #keycloakCannotReadTheForm}) form bodies with a broken percent escape. Keycloak's REST
+     * layer parses those before any extension code runs and answers an unreadable one with 500, on
+     * its own /token too; {@link #bodiesKeycloakRefusesBeforeTheEndpointRunsGetNoToken} pins that down.
      */
     private static final String[] CONTENT_TYPES = {
             null, "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=ISO-8859-1",
@@ -99,6 +102,10 @@ class JitsiEndpointSweepIT {
                 request.header("Origin", random.nextBoolean() ? JitsiWebClient.ORIGIN : "https://evil.example");
             }
             byte[] body = body(random, room, tenant);
+            if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS")
+                    && keycloakCannotReadTheForm(contentType, body)) {
+                continue; // Keycloak answers 500 before any endpoint runs: pinned below
+            }
             if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
@@ -127,7 +134,8 @@ class JitsiEndpointSweepIT {
         for (String endpoint : List.of(server.realmUrl() + "/jitsi/token", server.oidcUrl() + "/token")) {
             for (Map.Entry<String, String> body : Map.of(
                     "multipart/form-data; boundary=xyz", "room",
-                    "application/x-www-form-urlencoded; charset=bogus", "room=%2Fx").entrySet()) {
+                    "application/x-www-form-urlencoded; charset=bogus", "room=%2Fx",
+                    "application/x-www-form-urlencoded", "room=%").entrySet()) {
                 HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(URI.create(endpoint))
                         .header("Content-Type", body.getKey())
                         .POST(HttpRequest.BodyPublishers.ofString(body.getValue())).build());
@@ -138,6 +146,24 @@ class JitsiEndpointSweepIT {
                 assertThat(response.statusCode()).as(body.getKey() + " at " + endpoint).isEqualTo(500);
             }
         }
+    }
+
+    /**
+     * A form body with a {@code %} not followed by two hex digits: Keycloak's REST layer fails to
+     * decode it (500, "Failed to decode URL") before any endpoint runs, at every form endpoint of
+     * the realm, its own /token included.
+     */
+    static boolean keycloakCannotReadTheForm(String contentType, byte[] body) {
+        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
+            return false;
+        }
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        for (int i = text.indexOf('%'); i >= 0; i = text.indexOf('%', i + 1)) {
+            if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0 || Character.digit(text.charAt(i + 2), 16) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] body(Random random, String room, String tenant) {

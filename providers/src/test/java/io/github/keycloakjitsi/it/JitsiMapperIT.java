@@ -321,7 +321,7 @@ class JitsiMapperIT {
             jitsi.user.email            | maybe                  | must be true or false
             jitsi.aud                   | account jitsi          | must not contain spaces
             jitsi.sub                   | a b                    | must not contain spaces
-            jitsi.room                  | Café                   | "caf%c3%a9" instead of "Café"
+            jitsi.room                  | a/b                    | Type * for every room, or one room
             jitsi.room                  | *                      | domain verification
             jitsi.user.avatar.attribute | pic ture               | must not contain spaces
             jitsi.group.attribute       | dep\tartment           | must not contain spaces

@@ -239,7 +239,7 @@ class JitsiTokenEndpointIT {
 
         assertThat(admin.events("OAUTH2_EXTENSION_GRANT")).anySatisfy(e -> {
             assertThat(e.getUserId()).isEqualTo(user.id());
-            assertThat(e.getDetails()).containsEntry("jitsi_room", "eventroom")
+            assertThat(e.getDetails()).containsEntry("jitsi_room", "eventroom").containsEntry("jitsi_room_name", "EventRoom")
                     .containsEntry("jitsi_moderator", "true").containsEntry("jitsi_action", "room_token")
                     .containsEntry("grant_type", "urn:keycloak-jitsi:jitsi");
         });
