@@ -7,15 +7,21 @@
 -- deleted, host role taken away, invitation revoked). A logout token that passes every check
 --   * removes every participant who joined with a token of that SSO session (sid) or of that user
 --     (sub, read as context.user.id of each session's own token) or of that invitation (guests'
---     context.user.id "guest:<invitation id>:...") from every room, and closes their connection;
---   * refuses those tokens at the next login (jitsi-meet's "jitsi-access-ban-check" and
---     "post-jitsi-authentication" events of mod_auth_token) for keycloak_logout_remember seconds.
--- Anything else removes nobody and gets 400 (415 for a body that is no form, 405 for a method
--- other than POST). Needs luaossl (Debian: lua-luaossl), which jitsi-meet's token plugin needs too.
+--     context.user.id "guest:<invitation id>:...") from every room, and closes their connection --
+--     every connection that signed in with such a token, whether it has bound a resource yet or not;
+--   * refuses those tokens for keycloak_logout_remember seconds: at the next login (jitsi-meet's
+--     "jitsi-access-ban-check" and "post-jitsi-authentication" events of mod_auth_token), at
+--     resource binding and at joining a room of the MUC components.
+-- Anything else removes nobody and gets 400 (415 for a body that is no form, 413 for a body larger
+-- than a logout token can be, 405 for a method other than POST). Needs luaossl (Debian:
+-- lua-luaossl), which jitsi-meet's token plugin needs too.
 
 local async = require "util.async";
 local http = require "net.http";
 local json = require "util.json";
+local promise = require "util.promise";
+local sha256 = require "util.hashes".sha256;
+local st = require "util.stanza";
 local base64_decode = require "util.encodings".base64.decode;
 local formdecode = require "util.http".formdecode;
 
@@ -35,6 +41,14 @@ local remember = module:get_option_number("keycloak_logout_remember", 86400);
 local max_age = module:get_option_number("keycloak_logout_max_age", 300);
 local clock_skew = module:get_option_number("keycloak_logout_clock_skew", 30);
 local certs_refresh = module:get_option_number("keycloak_logout_certs_refresh", 3600);
+-- A /certs fetch without an answer after this many seconds is dropped (the next one may start).
+local certs_timeout = module:get_option_number("keycloak_logout_certs_timeout", 5);
+-- At most one /certs fetch this often (seconds), whatever the outcome of the last one.
+local CERTS_MIN_INTERVAL = 10;
+-- A logout token is well under 2 KB; a body larger than this is refused before it is read as a form.
+local MAX_BODY = 8192;
+-- Handlers run before other modules' (Prosody stops at the first one that answers).
+local PRIORITY = 100;
 local muc_components = module:get_option_array("keycloak_logout_muc_components", {
 	module:get_option_string("main_muc"), module:get_option_string("lobby_muc") });
 local reason_text = module:get_option_string("keycloak_logout_reason", "Signed out");
@@ -113,8 +127,8 @@ end
 -- The realm's keys (/protocol/openid-connect/certs): RSA signing keys by kid.
 
 local keys = {};
-local keys_fetched_at = 0;
-local fetching = nil;
+local last_fetch_at = -math.huge;   -- when the last fetch started, whatever its outcome
+local fetching = nil;               -- the promise of the fetch in flight
 
 local function read_jwks(body)
 	local jwks = json_object(body);
@@ -135,25 +149,49 @@ local function read_jwks(body)
 	return found;
 end
 
--- Fetches the keys once at a time; callers inside an HTTP request wait for it.
+-- Fetches the keys, one fetch at a time; callers inside an HTTP request wait for it. A fetch that
+-- has no answer after certs_timeout seconds is given up (and its connection closed), so a hung
+-- Keycloak or proxy never freezes the keys.
 local function fetch_keys()
 	if fetching then return fetching; end
-	fetching = http.request(certs_url, { headers = { Accept = "application/json" } }):next(function (response)
-		fetching = nil;
-		local found = response.code == 200 and read_jwks(response.body);
-		if found then
-			keys, keys_fetched_at = found, now();
-			module:log("debug", "Read the realm's keys from %s", certs_url);
-		else
-			module:log("warn", "Could not read the realm's keys from %s (HTTP %s)", certs_url, tostring(response.code));
+	last_fetch_at = now();
+	local settled = false;
+	local request;
+	local this_fetch = promise.new(function (resolve)
+		local function settle(found)
+			if settled then return; end
+			settled = true;
+			fetching = nil;
+			resolve(found);
 		end
-		return found;
-	end, function (err)
-		fetching = nil;
-		module:log("warn", "Could not fetch the realm's keys from %s: %s", certs_url, tostring(err));
-		return nil;
+		module:add_timer(certs_timeout, function ()
+			if settled then return; end
+			module:log("warn", "No answer from %s within %s s: gave up; the keys stay as they were", certs_url, tostring(certs_timeout));
+			settle(nil);
+			if type(request) == "table" and request.cancel then
+				request.cancel(request, "timeout");
+			elseif type(request) == "table" and request.conn then
+				request.conn:close();
+			end
+		end);
+		request = http.request(certs_url, { headers = { Accept = "application/json" } }, function (body, code)
+			if settled then return; end
+			local found = code == 200 and read_jwks(body);
+			if found then
+				keys = found;
+				module:log("debug", "Read the realm's keys from %s", certs_url);
+			elseif code == 0 then
+				module:log("warn", "Could not fetch the realm's keys from %s: %s", certs_url, tostring(body));
+			else
+				module:log("warn", "Could not read the realm's keys from %s (HTTP %s)", certs_url, tostring(code));
+			end
+			settle(found or nil);
+		end);
 	end);
-	return fetching;
+	if not settled then
+		fetching = this_fetch;
+	end
+	return this_fetch;
 end
 
 module:add_timer(0, function ()
@@ -161,11 +199,16 @@ module:add_timer(0, function ()
 	return certs_refresh;
 end);
 
--- The key for a kid; an unknown kid makes one fetch at most every 10 seconds (a new realm key).
+-- The key for a kid. An unknown kid (a new realm key) waits for the fetch in flight, or starts one
+-- if none started in the last 10 seconds: at most one fetch every 10 s, however many tokens come.
 local function key_for(kid)
 	local key = keys[kid];
-	if key == nil and now() - keys_fetched_at >= 10 then
-		async.wait_for(fetch_keys());
+	if key == nil then
+		if fetching then
+			async.wait_for(fetching);
+		elseif now() - last_fetch_at >= CERTS_MIN_INTERVAL then
+			async.wait_for(fetch_keys());
+		end
 		key = keys[kid];
 	end
 	return key;
@@ -174,32 +217,84 @@ end
 -- ---------------------------------------------------------------------------------------------
 -- What was signed out: kept (and stored, so a restart keeps refusing) until `remember` has passed.
 
-local store = module:open_store("keycloak_logout");
-local signed_out = store:get("signed_out") or {};
-signed_out.sids = signed_out.sids or {};   -- sid -> until
-signed_out.subs = signed_out.subs or {};   -- user id or "guest:<invitation id>" -> { at = iat, until = ... }
-signed_out.jtis = signed_out.jtis or {};   -- jti of each logout token taken -> until its exp has passed (no replay after a restart)
+-- Each entry is its own record (Prosody's keyval store, one record per sign-out or logout token id:
+-- a small file each with the default file storage, a row each with SQL), so taking a token writes
+-- one or two small records, however many sign-outs are remembered.
+local store = module:open_store("keycloak_logout_entries");
+local signed_out = {
+	sids = {},   -- sid -> { sub = the logout token's sub or nil, ["until"] = ... }
+	subs = {},   -- user id or "guest:<invitation id>" -> { at = iat, ["until"] = ... }
+	jtis = {},   -- jti of each logout token taken -> until its exp has passed (no replay after a restart)
+};
 local used_jtis = signed_out.jtis;
 
-local function save()
-	local ok, err = store:set("signed_out", signed_out);
+local function record_name(kind, key)
+	return sha256(kind .. "\0" .. key, true);
+end
+
+local function save(kind, key, entry)
+	local ok, err = store:set(record_name(kind, key), entry and { kind = kind, key = key, entry = entry } or nil);
 	if not ok then
-		module:log("warn", "Could not store sign-outs: %s", tostring(err));
+		module:log("warn", "Could not store a sign-out: %s", tostring(err));
+	end
+end
+
+local function until_of(kind, entry)
+	if kind == "jtis" then return entry; end
+	return type(entry) == "table" and entry["until"] or nil;
+end
+
+do
+	local t = now();
+	local names, ended = {}, {};
+	if store.users then
+		for name in store:users() do
+			names[#names + 1] = name;
+		end
+	end
+	for _, name in ipairs(names) do
+		local record = store:get(name);
+		local kind = type(record) == "table" and record.kind;
+		local till = kind and signed_out[kind] and until_of(kind, record.entry);
+		if type(till) == "number" and till >= t and type(record.key) == "string" then
+			signed_out[kind][record.key] = record.entry;
+		else
+			ended[#ended + 1] = name;
+		end
+	end
+	for _, name in ipairs(ended) do
+		store:set(name, nil);
+	end
+	-- What earlier versions of this module kept in one record.
+	local old_store = module:open_store("keycloak_logout");
+	local old = old_store:get("signed_out");
+	if type(old) == "table" then
+		for kind, entries in pairs(old) do
+			if signed_out[kind] and type(entries) == "table" then
+				for key, entry in pairs(entries) do
+					if kind == "sids" and type(entry) == "number" then entry = { ["until"] = entry }; end
+					local till = until_of(kind, entry);
+					if type(key) == "string" and type(till) == "number" and till >= t then
+						signed_out[kind][key] = entry;
+						save(kind, key, entry);
+					end
+				end
+			end
+		end
+		old_store:set("signed_out", nil);
 	end
 end
 
 module:add_timer(60, function ()
-	local t, changed = now(), false;
-	for sid, till in pairs(signed_out.sids) do
-		if till < t then signed_out.sids[sid] = nil; changed = true; end
+	local t = now();
+	for kind, entries in pairs(signed_out) do
+		for key, entry in pairs(entries) do
+			if until_of(kind, entry) < t then
+				entries[key] = nil;
+				save(kind, key, nil);
+			end
+		end
 	end
-	for sub, entry in pairs(signed_out.subs) do
-		if entry["until"] < t then signed_out.subs[sub] = nil; changed = true; end
-	end
-	for jti, till in pairs(used_jtis) do
-		if till < t then used_jtis[jti] = nil; changed = true; end
-	end
-	if changed then save(); end
 	return 60;
 end);
 
@@ -244,11 +339,13 @@ local function matches(logout, facts)
 	return facts.user ~= nil and (facts.user == logout.sub or invitation_of(facts.user) == logout.sub);
 end
 
--- Why a token may not sign in again, or nil.
+-- Why a token may not be used any more, or nil. The same rule as matches(): a session's sign-out
+-- that also names a user refuses that user's tokens of that session only.
 local function refusal(facts)
 	if not facts then return nil; end
 	local t = now();
-	if facts.sid and (signed_out.sids[facts.sid] or 0) >= t then
+	local session_entry = facts.sid and signed_out.sids[facts.sid];
+	if session_entry and session_entry["until"] >= t and (session_entry.sub == nil or session_entry.sub == facts.user) then
 		return "signed out (session)";
 	end
 	for _, key in ipairs({ facts.user, invitation_of(facts.user) }) do
@@ -260,6 +357,33 @@ local function refusal(facts)
 	return nil;
 end
 
+-- The connections of this host that signed in with a token, bound or not yet (weak: a connection
+-- that has gone leaves by itself). Kept across a reload of the module.
+local tokened = setmetatable({}, { __mode = "k" });
+
+function module.save()
+	return { tokened = tokened };
+end
+
+function module.restore(data)
+	for session in pairs(type(data) == "table" and data.tokened or {}) do
+		tokened[session] = true;
+	end
+end
+
+module:hook("authentication-success", function (event)
+	local session = event.session;
+	if type(session.auth_token) == "string" then
+		tokened[session] = true;
+	end
+end, PRIORITY);
+
+local function close_later(session)
+	module:add_timer(0, function ()
+		session:close({ condition = "not-authorized", text = reason_text });
+	end);
+end
+
 -- jitsi-meet's mod_auth_token asks this after verifying a token: false refuses the login.
 module:hook_global("jitsi-access-ban-check", function (session)
 	local why = refusal(token_facts(session));
@@ -267,7 +391,7 @@ module:hook_global("jitsi-access-ban-check", function (session)
 		module:log("info", "Refused a token at login: %s", why);
 		return false;
 	end
-end);
+end, PRIORITY);
 
 -- The same for jitsi-meet versions whose mod_auth_token has no ban check.
 module:hook_global("post-jitsi-authentication", function (session)
@@ -275,29 +399,89 @@ module:hook_global("post-jitsi-authentication", function (session)
 	if why then
 		return { res = false, error = "not-allowed", reason = why };
 	end
+end, PRIORITY);
+
+-- A connection that signed in before a sign-out and binds after it (a sign-out closes such a
+-- connection; this holds also for one the module never saw sign in, e.g. loaded later).
+module:hook("pre-resource-bind", function (event)
+	local session = event.session;
+	local why = refusal(token_facts(session));
+	if why then
+		module:log("info", "Refused a resource binding: %s", why);
+		event.error = { type = "cancel", condition = "not-allowed", text = reason_text };
+		close_later(session);
+		return false;
+	end
+end, PRIORITY);
+
+-- Joining a room of a MUC component, for the same reason.
+local function refuse_join(event)
+	local origin = event.origin;
+	local why = type(origin) == "table" and refusal(token_facts(origin));
+	if why then
+		module:log("info", "Refused a room join: %s", why);
+		origin.send(st.error_reply(event.stanza, "cancel", "not-allowed", reason_text, event.room and event.room.jid));
+		close_later(origin);
+		return true;
+	end
+end
+
+local muc_hooked = {};
+local function hook_muc(host)
+	if muc_hooked[host] or not prosody.hosts[host] then return; end
+	muc_hooked[host] = true;
+	module:context(host):hook("muc-occupant-pre-join", refuse_join, PRIORITY);
+end
+for _, component in ipairs(muc_components) do
+	hook_muc(component);
+end
+module:hook_global("host-activated", function (host)
+	for _, component in ipairs(muc_components) do
+		if component == host then
+			muc_hooked[host] = nil;
+			hook_muc(host);
+		end
+	end
 end);
 
 -- ---------------------------------------------------------------------------------------------
 -- Removing participants
 
-local function remove_participants(logout)
+-- Every connection whose token the logout token names: those that signed in on this host (bound
+-- or not yet) and every bound one.
+local function matching_sessions(logout)
 	local matched, count = {}, 0;
-	for full_jid, session in pairs(prosody.full_sessions) do
-		if session.auth_token and matches(logout, token_facts(session)) then
-			matched[full_jid] = session;
+	local function consider(session)
+		if not matched[session] and session.auth_token and matches(logout, token_facts(session)) then
+			matched[session] = true;
 			count = count + 1;
 		end
 	end
+	for session in pairs(tokened) do
+		consider(session);
+	end
+	for _, session in pairs(prosody.full_sessions) do
+		consider(session);
+	end
+	return matched, count;
+end
+
+local function remove_participants(logout)
+	local matched, count = matching_sessions(logout);
 	if count == 0 then return 0; end
+	local jids = {};
+	for session in pairs(matched) do
+		if session.full_jid then jids[session.full_jid] = true; end
+	end
 	for _, component in ipairs(muc_components) do
 		local host = prosody.hosts[component];
 		local muc = host and host.modules.muc;
-		if muc then
+		if muc and next(jids) then
 			for room in muc.each_room(true) do
 				local kicks = {};
 				for nick, occupant in room:each_occupant() do
 					for real_jid in occupant:each_session() do
-						if matched[real_jid] then
+						if jids[real_jid] then
 							kicks[#kicks + 1] = nick;
 							break;
 						end
@@ -309,7 +493,8 @@ local function remove_participants(logout)
 			end
 		end
 	end
-	for _, session in pairs(matched) do
+	for session in pairs(matched) do
+		tokened[session] = nil;
 		session:close({ condition = "not-authorized", text = reason_text });
 	end
 	return count;
@@ -318,16 +503,24 @@ end
 local function remember_logout(logout)
 	local till = now() + remember;
 	if logout.sid then
-		signed_out.sids[logout.sid] = till;
+		local entry = { sub = logout.sub, ["until"] = till };
+		signed_out.sids[logout.sid] = entry;
+		save("sids", logout.sid, entry);
 	else
-		local entry = signed_out.subs[logout.sub];
-		signed_out.subs[logout.sub] = { at = math.max(logout.iat, entry and entry.at or 0), ["until"] = till };
+		local before = signed_out.subs[logout.sub];
+		local entry = { at = math.max(logout.iat, before and before.at or 0), ["until"] = till };
+		signed_out.subs[logout.sub] = entry;
+		save("subs", logout.sub, entry);
 	end
-	save();
 end
 
 -- ---------------------------------------------------------------------------------------------
 -- Checking a logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6)
+
+-- A NumericDate as a whole number of seconds (JSON may say 1e400, which reads as infinity).
+local function is_time(value)
+	return type(value) == "number" and value == value and value > -2^53 and value < 2^53 and value % 1 == 0;
+end
 
 local function check(token)
 	local header_b64, payload_b64, signature_b64 = token:match("^([A-Za-z0-9_-]+)%.([A-Za-z0-9_-]+)%.([A-Za-z0-9_-]+)$");
@@ -363,9 +556,9 @@ local function check(token)
 	end
 	if not aud_ok then return nil, "wrong audience"; end
 	local t = now();
-	if type(claims.iat) ~= "number" then return nil, "iat missing"; end
+	if not is_time(claims.iat) then return nil, "iat missing or not a whole number"; end
 	if claims.iat > t + clock_skew or claims.iat < t - max_age then return nil, "iat too old or in the future"; end
-	if type(claims.exp) ~= "number" then return nil, "exp missing"; end
+	if not is_time(claims.exp) then return nil, "exp missing or not a whole number"; end
 	if claims.exp + clock_skew <= t then return nil, "expired"; end
 	if type(claims.jti) ~= "string" or claims.jti == "" then return nil, "jti missing"; end
 	if type(claims.events) ~= "table" or type(claims.events[BACKCHANNEL_LOGOUT_EVENT]) ~= "table" then
@@ -380,6 +573,7 @@ local function check(token)
 	if sub == nil and sid == nil then return nil, "sub or sid missing"; end
 	if used_jtis[claims.jti] then return nil, "jti already used"; end
 	used_jtis[claims.jti] = claims.exp + clock_skew;
+	save("jtis", claims.jti, used_jtis[claims.jti]);
 	return { sub = sub, sid = sid, iat = claims.iat };
 end
 
@@ -395,11 +589,17 @@ end
 
 local function handle_logout(event)
 	local request, response = event.request, event.response;
-	local content_type = (request.headers.content_type or ""):lower();
-	if not content_type:match("^application/x%-www%-form%-urlencoded%s*;?") then
+	local body = request.body or "";
+	if #body > MAX_BODY then
+		return answer(response, 413, "invalid_request", "A logout token fits in " .. MAX_BODY .. " bytes");
+	end
+	-- The media type exactly, parameters (charset) after a ';' allowed.
+	local media_type = (request.headers.content_type or ""):lower():match("^%s*([^;]-)%s*$")
+		or (request.headers.content_type or ""):lower():match("^%s*([^;]-)%s*;");
+	if media_type ~= "application/x-www-form-urlencoded" then
 		return answer(response, 415, "invalid_request", "Send logout_token as application/x-www-form-urlencoded");
 	end
-	local form = formdecode(request.body or "");
+	local form = formdecode(body);
 	local tokens = 0;
 	for _, field in ipairs(type(form) == "table" and form or {}) do
 		if field.name == "logout_token" then tokens = tokens + 1; end

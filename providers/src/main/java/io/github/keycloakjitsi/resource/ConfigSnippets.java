@@ -3,6 +3,7 @@ package io.github.keycloakjitsi.resource;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.core.RoomTokenSettings;
 import io.github.keycloakjitsi.service.JitsiUrls;
+import io.github.keycloakjitsi.service.MeetingSignOut;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -66,9 +67,11 @@ final class ConfigSnippets {
                 + "    modules_enabled = { \"muc_lobby_rooms\"; \"persistent_lobby\"; \"keycloak_logout\"; }\n"
                 + "    main_muc = \"conference." + domain + "\"\n"
                 + "    lobby_muc = \"lobby." + domain + "\"\n"
-                + "    -- Sign-outs in Keycloak reach running meetings: back-channel logout tokens of this realm only.\n"
+                + "    -- Sign-outs in Keycloak reach running meetings: back-channel logout tokens of this realm only,\n"
+                + "    -- for its Jitsi clients (each needs the Backchannel logout URL in Keycloak).\n"
                 + "    keycloak_logout_issuers = { \"" + urls.realmIssuer() + "\" }\n"
                 + "    keycloak_logout_certs_url = \"" + urls.certs() + "\"\n"
+                + "    keycloak_logout_audiences = { " + luaStrings(MeetingSignOut.logoutAudiences(settings)) + " }\n"
                 + "\n"
                 + "-- Guests: anyone with the meeting link, no account.\n"
                 + "VirtualHost \"guest." + domain + "\"\n"
@@ -124,6 +127,11 @@ final class ConfigSnippets {
                 + "WAIT_FOR_HOST_DISABLE_AUTO_OWNERS=1\n"
                 + "ENABLE_AUTO_OWNER=false\n"
                 + "ENABLE_AUTO_LOGIN=1\n";
+    }
+
+    /** Lua string literals: a client id may hold any character but spaces and control characters. */
+    static String luaStrings(Set<String> values) {
+        return String.join(", ", values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
     }
 
     private static String quoted(Set<String> values) {

@@ -20,6 +20,7 @@ import io.github.keycloakjitsi.service.Issued;
 import io.github.keycloakjitsi.service.JitsiEvents;
 import io.github.keycloakjitsi.service.JitsiService;
 import io.github.keycloakjitsi.service.JitsiUrls;
+import io.github.keycloakjitsi.service.MeetingSignOut;
 import io.github.keycloakjitsi.web.Answers;
 import io.github.keycloakjitsi.web.Requests;
 import jakarta.ws.rs.GET;
@@ -101,6 +102,7 @@ public class JitsiResource {
             doc.put("token_type", RoomTokenClaims.TYPE);
             doc.put("host_role", tokens.requiredRole());
             List<String> problems = new java.util.ArrayList<>(problems());
+            problems.addAll(MeetingSignOut.problems(jitsi));
             boolean safe = JitsiSettings.isSnippetSafe(urls.realm());
             if (!safe) {
                 problems.add("The realm's address " + urls.realm() + " has characters that cannot go into Prosody's or Jitsi's "

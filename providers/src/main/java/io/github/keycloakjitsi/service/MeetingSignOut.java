@@ -1,26 +1,18 @@
 package io.github.keycloakjitsi.service;
 
 import io.github.keycloakjitsi.core.JitsiContext;
+import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
-import org.apache.http.NameValuePair;
-import org.apache.http.client.entity.UrlEncodedFormEntity;
-import org.apache.http.client.methods.CloseableHttpResponse;
-import org.apache.http.client.methods.HttpPost;
-import org.apache.http.message.BasicNameValuePair;
-import org.apache.http.util.EntityUtils;
 import org.jboss.logging.Logger;
-import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.SecretGenerator;
-import org.keycloak.connections.httpclient.HttpClientProvider;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.urls.UrlType;
 import org.keycloak.representations.LogoutToken;
 import org.keycloak.services.Urls;
@@ -28,16 +20,12 @@ import org.keycloak.services.managers.ResourceAdminManager;
 import org.keycloak.util.JsonSerialization;
 import org.keycloak.util.TokenUtil;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 
 /**
@@ -54,8 +42,9 @@ import java.util.stream.Stream;
  * session of the user is meant.
  *
  * <p>It runs only once the admin's transaction has committed (a change rolled back signs nobody
- * out), on Keycloak's executor (the admin's request does not wait for Prosody), on the node that
- * took the action. Empty "Backchannel logout URL" on client {@code jitsi}: nothing is sent.
+ * out), in the background (the admin's request does not wait for Prosody), on the node that took
+ * the action; {@link SignOutDelivery} posts, with timeouts, and tries again while a token issued
+ * before can still be used. Empty "Backchannel logout URL" on client {@code jitsi}: nothing is sent.
  */
 public final class MeetingSignOut {
 
@@ -63,7 +52,7 @@ public final class MeetingSignOut {
     /** As Keycloak's own logout tokens: OpenID Connect asks for at most two minutes. */
     static final int LIFETIME_SECONDS = 120;
     /** The client whose logins {@code /jitsi/join} makes: its sessions hold room tokens too. */
-    static final String JOIN_CLIENT_ID = "jitsi-join";
+    public static final String JOIN_CLIENT_ID = "jitsi-join";
 
     /** Whom to sign out of meetings. */
     public sealed interface Target permits User, SignedInNonHosts, Guests {
@@ -71,15 +60,16 @@ public final class MeetingSignOut {
 
     /**
      * One user: deleted, disabled, or changed so they may no longer host. With {@code unlessHost},
-     * only if they may not host once the change is committed.
+     * only if they may not host once the change is committed (and still may not when a sign-out is
+     * tried again later).
      */
     public record User(String id, boolean unlessHost) implements Target {
     }
 
     /**
      * A change that can take the host role from many users at once (a group's roles or members, a
-     * composite or default role, a role deleted): every user signed in to a Jitsi client who may no
-     * longer host.
+     * composite or default role, a role deleted or renamed, the Jitsi mapper's settings): every user
+     * signed in to a Jitsi client who may no longer host.
      */
     public record SignedInNonHosts() implements Target {
     }
@@ -89,7 +79,11 @@ public final class MeetingSignOut {
     }
 
     /** Where and as whom, read on the admin's request: the URL as Keycloak resolves it, the realm's issuer. */
-    private record Channel(String realmId, String url, String issuer) {
+    record Channel(String realmId, String url, String issuer) {
+    }
+
+    /** One logout token's subject, and whether to look again, before each try, whether they may host now. */
+    record Subject(String sub, boolean unlessHost) {
     }
 
     private MeetingSignOut() {
@@ -100,17 +94,11 @@ public final class MeetingSignOut {
         if (channel.isEmpty()) {
             return;
         }
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        Executor executor = session.getProvider(ExecutorsProvider.class).getExecutor("jitsi-meeting-sign-out");
+        org.keycloak.models.KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                try {
-                    executor.execute(() -> send(factory, channel.get(), target));
-                } catch (RejectedExecutionException e) {
-                    // the server is shutting down: the change stands, the sign-out is lost (and logged)
-                    LOG.warnf("Could not sign %s out of Jitsi meetings: %s", target, e.toString());
-                }
+                SignOutDelivery.submit(factory, channel.get(), target);
             }
 
             @Override
@@ -152,67 +140,116 @@ public final class MeetingSignOut {
         return Urls.realmIssuer(base, realm.getName());
     }
 
-    private static void send(KeycloakSessionFactory factory, Channel channel, Target target) {
-        try {
-            List<String> tokens = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> tokens(session, channel, target));
-            if (tokens.isEmpty()) {
-                return;
-            }
-            KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                for (String token : tokens) {
-                    post(session, channel, token);
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Could not sign %s out of Jitsi meetings", target);
-        }
-    }
-
-    private static List<String> tokens(KeycloakSession session, Channel channel, Target target) {
-        RealmModel realm = session.realms().getRealm(channel.realmId());
-        ClientModel client = realm == null ? null : realm.getClientByClientId(RealmJitsiMapper.CLIENT_ID);
-        if (client == null) {
-            return List.of();
-        }
-        session.getContext().setRealm(realm);
-        JitsiService jitsi = new JitsiService(session, realm);
-        List<String> subjects = subjects(jitsi, target);
-        // The token manager signs for the client in the context, as for Keycloak's own logout tokens.
-        session.getContext().setClient(client);
-        List<String> tokens = new ArrayList<>(subjects.size());
-        for (String subject : subjects) {
-            tokens.add(session.tokens().encode(logoutToken(channel.issuer(), client.getClientId(), subject)));
-        }
-        return tokens;
-    }
-
-    private static List<String> subjects(JitsiService jitsi, Target target) {
+    /** Whom the target means, read once the change has committed; empty when nobody. */
+    static List<Subject> subjects(JitsiService jitsi, Target target) {
         return switch (target) {
-            case User user -> {
-                UserModel model = jitsi.session().users().getUserById(jitsi.realm(), user.id());
-                yield user.unlessHost() && model != null && jitsi.mayHostNow(model) ? List.of() : List.of(user.id());
-            }
+            case User user -> stillToSignOut(jitsi, new Subject(user.id(), user.unlessHost())) ? List.of(new Subject(user.id(), user.unlessHost())) : List.of();
             case SignedInNonHosts ignored -> signedInUsers(jitsi)
                     .filter(user -> !jitsi.mayHostNow(user))
                     // a lambda, not UserModel::getId: that compiles against Model.getId, which Keycloak 26.4 lacks
-                    .map(user -> user.getId())
+                    .map(user -> new Subject(user.getId(), true))
                     .toList();
-            case Guests guests -> List.of(JitsiContext.GUEST_ID_PREFIX + guests.inviteId());
+            case Guests guests -> List.of(new Subject(JitsiContext.GUEST_ID_PREFIX + guests.inviteId(), false));
         };
+    }
+
+    /** Whether a subject is still to be signed out: always, unless it is a user who may host (again) by now. */
+    static boolean stillToSignOut(JitsiService jitsi, Subject subject) {
+        if (!subject.unlessHost()) {
+            return true;
+        }
+        UserModel model = jitsi.session().users().getUserById(jitsi.realm(), subject.sub());
+        return model == null || !jitsi.mayHostNow(model);
+    }
+
+    /**
+     * The Jitsi clients of these settings: the mapper's "Jitsi clients" and {@code jitsi-join}, each
+     * once. Keycloak's logout tokens for their sessions name them as audience, so Prosody's
+     * {@code keycloak_logout_audiences} must list exactly these.
+     */
+    public static Set<String> logoutAudiences(JitsiSettings settings) {
+        Set<String> clientIds = new LinkedHashSet<>(settings.roomTokens().clients());
+        clientIds.add(JOIN_CLIENT_ID);
+        return clientIds;
+    }
+
+    /** The realm's Jitsi clients ({@link #logoutAudiences}; client jitsi and jitsi-join without valid settings). */
+    static Set<String> jitsiClientIds(JitsiService jitsi) {
+        return jitsi.settingsOfMapper().map(MeetingSignOut::logoutAudiences)
+                .orElse(new LinkedHashSet<>(List.of(RealmJitsiMapper.CLIENT_ID, JOIN_CLIENT_ID)));
     }
 
     /** The users with an SSO session of a Jitsi client (or of /jitsi/join), each once. */
     private static Stream<UserModel> signedInUsers(JitsiService jitsi) {
-        Set<String> clientIds = new LinkedHashSet<>(jitsi.settingsOfMapper()
-                .map(settings -> settings.roomTokens().clients()).orElse(List.of(RealmJitsiMapper.CLIENT_ID)));
-        clientIds.add(JOIN_CLIENT_ID);
         Set<String> seen = new LinkedHashSet<>();
-        return clientIds.stream()
+        return jitsiClientIds(jitsi).stream()
                 .map(jitsi.realm()::getClientByClientId)
                 .filter(client -> client != null)
                 .flatMap(client -> jitsi.session().sessions().getUserSessionsStream(jitsi.realm(), client))
                 .map(userSession -> userSession.getUser())
                 .filter(user -> user != null && seen.add(user.getId()));
+    }
+
+    /**
+     * The longest a token for Jitsi issued now can be used, in seconds: room and guest tokens ("Token
+     * endpoint: lifetime"), and the access tokens of the Jitsi clients (their own "Access Token
+     * Lifespan", else the realm's).
+     */
+    static long longestTokenLifetime(JitsiService jitsi) {
+        RealmModel realm = jitsi.realm();
+        long longest = jitsi.settingsOfMapper().map(JitsiSettings::roomTokens).map(tokens -> (long) tokens.lifetimeSeconds()).orElse(0L);
+        for (String clientId : jitsiClientIds(jitsi)) {
+            ClientModel client = realm.getClientByClientId(clientId);
+            if (client == null) {
+                continue;
+            }
+            String own = client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN);
+            long lifespan = realm.getAccessTokenLifespan();
+            if (own != null && !own.isBlank()) {
+                try {
+                    long parsed = Long.parseLong(own.trim());
+                    if (parsed > 0) {
+                        lifespan = parsed;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // Keycloak then uses the realm's too
+                }
+            }
+            longest = Math.max(longest, lifespan);
+        }
+        return longest;
+    }
+
+    /**
+     * What keeps a Jitsi client's sign-outs from reaching meetings, in the words discovery shows an
+     * admin: with sign-outs on (client {@code jitsi} has a "Backchannel logout URL"), every other
+     * Jitsi client needs one too, and front-channel logout off, or Keycloak sends nothing on its
+     * users' logouts. Empty when sign-outs are off or every Jitsi client has both.
+     */
+    public static List<String> problems(JitsiService jitsi) {
+        RealmModel realm = jitsi.realm();
+        ClientModel main = realm.getClientByClientId(RealmJitsiMapper.CLIENT_ID);
+        String url = main == null ? null : OIDCAdvancedConfigWrapper.fromClientModel(main).getBackchannelLogoutUrl();
+        if (url == null || url.isBlank()) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        for (String clientId : jitsiClientIds(jitsi)) {
+            ClientModel client = realm.getClientByClientId(clientId);
+            if (client == null) {
+                continue;
+            }
+            String own = OIDCAdvancedConfigWrapper.fromClientModel(client).getBackchannelLogoutUrl();
+            if (own == null || own.isBlank() || client.isFrontchannelLogout()) {
+                problems.add("Client " + clientId + " is a Jitsi client, but " + (own == null || own.isBlank()
+                        ? "has no Backchannel logout URL" : "has Front channel logout on")
+                        + ": when its users sign out (or an admin signs out one of their sessions), Keycloak tells Jitsi nothing "
+                        + "and they stay in their meetings. Set Clients > " + clientId + " > Settings > Logout settings: Front channel "
+                        + "logout off, Backchannel logout URL " + url + " (as client jitsi), Backchannel logout session required on; "
+                        + "Prosody's keycloak_logout_audiences must list " + clientId + " (the prosody settings here do).");
+            }
+        }
+        return problems;
     }
 
     static LogoutToken logoutToken(String issuer, String clientId, String subject) {
@@ -226,22 +263,5 @@ public final class MeetingSignOut {
         token.addAudience(clientId);
         token.setSubject(subject);
         return token;
-    }
-
-    private static void post(KeycloakSession session, Channel channel, String token) {
-        HttpPost post = new HttpPost(channel.url());
-        List<NameValuePair> form = List.of(new BasicNameValuePair(OAuth2Constants.LOGOUT_TOKEN, token));
-        post.setEntity(new UrlEncodedFormEntity(form, StandardCharsets.UTF_8));
-        try (CloseableHttpResponse response = session.getProvider(HttpClientProvider.class).getHttpClient().execute(post)) {
-            int status = response.getStatusLine().getStatusCode();
-            EntityUtils.consumeQuietly(response.getEntity());
-            if (status != 200 && status != 204) {
-                LOG.warnf("Back-channel logout to %s answered %d", channel.url(), status);
-            }
-        } catch (IOException e) {
-            LOG.warnf("Back-channel logout to %s failed: %s", channel.url(), e.toString());
-        } finally {
-            post.reset();
-        }
     }
 }

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * Keycloak's decisions that Keycloak sends no back-channel logout for, turned into one
  * ({@link JitsiService#signOutOfMeetings}): a user disabled (or otherwise changed so that they may
  * no longer host) or deleted, by an admin or by deleting their own account; the host role taken
- * away directly, by leaving a group, from a group, from a composite or the default roles, or with
- * a role deleted; and an admin's "Sign out" of a user once more for all their sessions. Keycloak's
+ * away directly, by leaving a group, from a group, from a composite or the default roles, with
+ * a role deleted or renamed, or by changing or removing a protocol mapper (the Jitsi Meet mapper's
+ * Host role); and an admin's "Sign out" of a user once more for all their sessions. Keycloak's
  * own logouts (a user's, an admin's "Sign out" of a user or a session) already send one per session. Invitations revoked are signed out where they are revoked (invites/).
  *
  * <p>It reads only the event (its type, resource and path) on the request; whether the user may
@@ -74,8 +75,12 @@ final class SignOutListener implements EventListenerProvider {
                     : path.startsWith("groups/") ? Optional.of(new MeetingSignOut.SignedInNonHosts())
                     : Optional.empty();
             case GROUP -> operation == OperationType.ACTION ? Optional.empty() : Optional.of(new MeetingSignOut.SignedInNonHosts());
-            case REALM_ROLE, CLIENT_ROLE -> operation == OperationType.DELETE ? Optional.of(new MeetingSignOut.SignedInNonHosts())
-                    : Optional.empty();
+            // a role deleted or renamed (the Host role names it), a composite losing a role
+            case REALM_ROLE, CLIENT_ROLE -> operation == OperationType.DELETE || operation == OperationType.UPDATE
+                    ? Optional.of(new MeetingSignOut.SignedInNonHosts()) : Optional.empty();
+            // a mapper's settings changed or the mapper removed: the Jitsi Meet mapper's Host role, Jitsi clients, ...
+            case PROTOCOL_MAPPER -> operation == OperationType.DELETE || operation == OperationType.UPDATE
+                    ? Optional.of(new MeetingSignOut.SignedInNonHosts()) : Optional.empty();
             default -> Optional.empty();
         };
     }

@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.signout;
 
+import io.github.keycloakjitsi.service.SignOutDelivery;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -29,12 +30,16 @@ public final class SignOutListenerFactory implements EventListenerProviderFactor
     public void init(Config.Scope config) {
     }
 
+    /** Starts the pool that posts the bundle's sign-outs (with timeouts, tried again while needed). */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        SignOutDelivery.start();
     }
 
+    /** Keycloak stopping: stops that pool. */
     @Override
     public void close() {
+        SignOutDelivery.stop();
     }
 
     @Override

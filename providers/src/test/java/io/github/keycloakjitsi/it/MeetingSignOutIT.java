@@ -271,6 +271,145 @@ class MeetingSignOutIT {
     }
 
     // ---------------------------------------------------------------------------------------
+    // No way back in with a token from before
+
+    /**
+     * Connections signed in with the token before the sign-out that have not joined a room yet —
+     * over WebSocket one that stopped after SASL (no resource bound), one bound but in no room, and
+     * over BOSH one that stopped after SASL with a request held open — are closed at the sign-out
+     * too, so none of them can bind or join later.
+     */
+    @Test
+    void connectionsSignedInBeforeTheSignOutButNotYetInARoomAreClosedToo() {
+        AdminApi.TestUser user = admin.newUser("parked");
+        String token = login(user);
+        String room = roomToken(token, "parking");
+        try (XmppClient observer = observer("parking");
+             XmppClient joined = join(token, "parking");
+             XmppClient signedInOnly = XmppClient.signIn(prosody, token).joined();
+             XmppClient boundOnly = XmppClient.connect(prosody, room).joined()) {
+            BoshClient bosh = BoshClient.signIn(prosody, room);
+            java.util.concurrent.CompletableFuture<String> held = bosh.hold();
+            assertThat(signedInOnly.jid()).as("no resource bound").isNull();
+
+            admin.disableUser(user.id());
+
+            assertGoneWithin(observer, joined);
+            waitUntil(() -> signedInOnly.isClosed() && boundOnly.isClosed() && held.isDone(), BOUND,
+                    "every connection of the token closed: WebSocket signed in only " + signedInOnly.isClosed() + " "
+                            + signedInOnly.received() + ", bound only " + boundOnly.isClosed() + ", BOSH " + held.isDone()
+                            + "\nProsody: " + prosody.warnings());
+            assertThat(BoshClient.terminates(held.join())).as(held.join()).isTrue();
+            String bound = bosh.bind();
+            assertThat(BoshClient.terminates(bound)).as("the BOSH session binds nothing later: " + bound).isTrue();
+            assertSignInRefused(token);
+            assertSignInRefused(room);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Settings that take the host role away
+
+    @Test
+    void changingTheMappersHostRoleRemovesWhoNoLongerHolds() throws Exception {
+        String newRole = "hosts-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.createRealmRole(newRole);
+        AdminApi.TestUser onlyOld = admin.newUser("old-role");
+        AdminApi.TestUser both = admin.newUser("both-roles");
+        admin.grantRealmRole(both.id(), newRole);
+        String onlyOldToken = login(onlyOld);
+        try (XmppClient observer = join(login(both), "reorg");
+             XmppClient participant = join(onlyOldToken, "reorg")) {
+            admin.withJitsiSettings(Map.of("jitsi.token.required-role", newRole), () -> {
+                assertGoneWithin(observer, participant);
+                assertSignInRefused(onlyOldToken);
+            });
+        }
+    }
+
+    @Test
+    void renamingTheHostRoleRemovesItsHolders() {
+        AdminApi.TestUser user = admin.newUser("renamed-role");
+        String token = login(user);
+        org.keycloak.representations.idm.RoleRepresentation role = admin.realmRole("jitsi-host");
+        String renamed = "jitsi-host-" + UUID.randomUUID().toString().substring(0, 8);
+        try (XmppClient participant = join(token, "renamed")) {
+            role.setName(renamed);
+            admin.realm().roles().get("jitsi-host").update(role);
+            try {
+                waitUntil(participant::isClosed, BOUND, "the host is out once the Host role names no role they hold; Prosody: "
+                        + prosody.warnings());
+                assertSignInRefused(token);
+            } finally {
+                role.setName("jitsi-host");
+                admin.realm().roles().get(renamed).update(role);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // More Jitsi clients
+
+    /**
+     * A second Jitsi client (the mapper's "Jitsi clients"): discovery says it needs the Backchannel
+     * logout URL until it has one, and with the Prosody settings discovery gives, its user's own
+     * logout takes the participant out and their tokens cannot sign in again.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anotherJitsiClientsSignOutsReachMeetingsWithTheSettingsDiscoveryGives() throws Exception {
+        String clientsBefore = admin.jitsiMapper().getConfig().get("jitsi.token.clients");
+        String app = "app-" + UUID.randomUUID().toString().substring(0, 8);
+        String appId = admin.createJitsiClientCopy(app, Map.of("access.token.claim", "true"), true);
+        ClientRepresentation rep = admin.realm().clients().get(appId).toRepresentation();
+        String url = rep.getAttributes().get("backchannel.logout.url");
+        rep.getAttributes().put("backchannel.logout.url", "");
+        admin.realm().clients().get(appId).update(rep);
+        try {
+            assertThat((List<String>) discovery().get("problems")).as("the admin is told")
+                    .anySatisfy(p -> assertThat(p).contains("Client " + app + " is a Jitsi client, but has no Backchannel logout URL"));
+            rep.getAttributes().put("backchannel.logout.url", url);
+            admin.realm().clients().get(appId).update(rep);
+            assertThat((List<String>) discovery().get("problems")).noneSatisfy(p -> assertThat(p).contains(app));
+
+            java.util.regex.Matcher audiences = java.util.regex.Pattern.compile("\n\\s*keycloak_logout_audiences = (\\{[^}\n]*})\n")
+                    .matcher((String) discovery().get("prosody"));
+            assertThat(audiences.find()).as("discovery's prosody settings name the audiences").isTrue();
+            assertThat(audiences.group(1)).contains("\"" + app + "\"").contains("\"jitsi\"").contains("\"jitsi-join\"");
+            try (ProsodyServer withApp = ProsodyServer.start(server, "prosody-sign-out-apps", Map.of("keycloak_logout_audiences", audiences.group(1)))) {
+                rep.getAttributes().put("backchannel.logout.url", withApp.logoutUrl());
+                admin.realm().clients().get(appId).update(rep);
+                AdminApi.TestUser user = admin.newUser("app-user");
+                JitsiWebClient browser = new JitsiWebClient(server, app);
+                JitsiWebClient.Tokens signedIn = browser.login(user.username(), user.password());
+                String room = roomToken(signedIn.accessToken(), "apps");
+                XmppClient.Result stays = XmppClient.connect(withApp, login(admin.newUser("app-observer")));
+                try (XmppClient observer = stays.joined().join("apps", "observer");
+                     XmppClient participant = XmppClient.connect(withApp, room).joined().join("apps", "p-app")) {
+
+                    HttpResponse<String> logout = browser.logout(signedIn.idToken());
+                    assertThat(logout.statusCode()).as(logout.body()).isEqualTo(302);
+
+                    waitUntil(() -> participant.isClosed() && observer.sawLeave(participant), BOUND,
+                            "the participant of the other client's session out; Prosody: " + withApp.warnings());
+                    assertThat(observer.isClosed()).isFalse();
+                    XmppClient.Result again = XmppClient.connect(withApp, room);
+                    assertThat(again.client()).as("the room token of the ended session").isNull();
+                }
+            }
+        } finally {
+            admin.realm().clients().get(appId).remove();
+            Map<String, String> restore = new HashMap<>();
+            restore.put("jitsi.token.clients", clientsBefore);
+            admin.updateJitsiSettings(restore);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    static Map<String, Object> discovery() {
+        return Json.object(new JitsiWebClient(server).get(server.realmUrl() + "/jitsi").body());
+    }
 
     static String login(AdminApi.TestUser user) {
         return new JitsiWebClient(server).login(user.username(), user.password()).accessToken();

@@ -25,7 +25,7 @@ final class ProsodyServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Process process;
+    private Process process;
     private final Path dir;
     private final int httpPort;
     private final String domain;
@@ -64,7 +64,8 @@ final class ProsodyServer implements AutoCloseable {
                 "https_ports = { }",
                 "c2s_require_encryption = false",
                 "consider_websocket_secure = true",
-                "modules_enabled = { \"saslauth\"; \"disco\"; \"websocket\"; \"ping\"; \"posix\"; }",
+                "modules_enabled = { \"saslauth\"; \"disco\"; \"websocket\"; \"bosh\"; \"ping\"; \"posix\"; }",
+                "consider_bosh_secure = true",
                 "modules_disabled = { \"s2s\"; }",
                 "http_default_host = " + lua(domain),
                 "",
@@ -89,14 +90,30 @@ final class ProsodyServer implements AutoCloseable {
             Files.createDirectories(dir.resolve("data"));
             Path file = dir.resolve("prosody.cfg.lua");
             Files.writeString(file, config);
-            Process process = new ProcessBuilder("prosody", "--config", file.toString(), "-F")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-            ProsodyServer server = new ProsodyServer(process, dir, ports[1], domain);
+            ProsodyServer server = new ProsodyServer(launch(dir), dir, ports[1], domain);
             server.awaitReady();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Process launch(Path dir) throws IOException {
+        return new ProcessBuilder("prosody", "--config", dir.resolve("prosody.cfg.lua").toString(), "-F")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+    }
+
+    /** Starts this Prosody again after {@link #close}: the same config, ports and data (what it stored). */
+    void startAgain() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("Prosody is running");
+        }
+        try {
+            process = launch(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady();
     }
 
     static String lua(Object value) {
@@ -136,6 +153,19 @@ final class ProsodyServer implements AutoCloseable {
     /** Where Keycloak sends logout tokens: the module's endpoint on Prosody's HTTP port. */
     String logoutUrl() {
         return "http://127.0.0.1:" + httpPort + "/keycloak-logout";
+    }
+
+    String boshUrl() {
+        return "http://127.0.0.1:" + httpPort + "/http-bind";
+    }
+
+    /** Where Prosody keeps the host's data of {@code store} (its file storage: one file per record). */
+    Path storeDir(String store) {
+        StringBuilder host = new StringBuilder();
+        for (byte b : domain.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            host.append(Character.isLetterOrDigit(b) && b > 0 ? String.valueOf((char) b) : String.format("%%%02x", b & 0xff));
+        }
+        return dir.resolve("data").resolve(host.toString()).resolve(store);
     }
 
     String websocketUrl() {

@@ -38,8 +38,20 @@ final class XmppClient implements AutoCloseable {
         this.domain = domain;
     }
 
-    /** Connects and signs in with {@code token}; empty with the server's refusal when SASL fails. */
+    /** Connects, signs in with {@code token} and binds a resource; empty with the server's refusal when SASL fails. */
     static Result connect(ProsodyServer prosody, String token) {
+        Result signedIn = signIn(prosody, token);
+        if (signedIn.client() != null) {
+            signedIn.client().bind();
+        }
+        return signedIn;
+    }
+
+    /**
+     * Connects and signs in with {@code token} (SASL), and stops there: a connection that may bind a
+     * resource and join rooms later ({@link #bind}); empty with the server's refusal when SASL fails.
+     */
+    static Result signIn(ProsodyServer prosody, String token) {
         Listener listener = new Listener();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("xmpp")
                 .buildAsync(URI.create(prosody.websocketUrl() + "?token=" + Http.encode(token)), listener)
@@ -54,16 +66,21 @@ final class XmppClient implements AutoCloseable {
             client.close();
             return new Result(null, outcome);
         }
-        int before = client.received.size();
-        client.send("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='" + prosody.domain() + "' version='1.0'/>");
-        client.awaitAfter(before, s -> s.contains("urn:ietf:params:xml:ns:xmpp-bind"), "resource binding offered");
-        client.send("<iq xmlns='jabber:client' type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
-        Matcher bound = JID.matcher(client.await(s -> s.contains("id='bind'") || s.contains("id=\"bind\""), "bound"));
-        if (!bound.find()) {
-            throw new AssertionError("no jid bound: " + client.received);
-        }
-        client.jid = bound.group(1);
         return new Result(client, outcome);
+    }
+
+    /** After {@link #signIn}: opens the stream again and binds a resource. */
+    XmppClient bind() {
+        int before = received.size();
+        send("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='" + domain + "' version='1.0'/>");
+        awaitAfter(before, s -> s.contains("urn:ietf:params:xml:ns:xmpp-bind"), "resource binding offered");
+        send("<iq xmlns='jabber:client' type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+        Matcher bound = JID.matcher(await(s -> s.contains("id='bind'") || s.contains("id=\"bind\""), "bound"));
+        if (!bound.find()) {
+            throw new AssertionError("no jid bound: " + received);
+        }
+        jid = bound.group(1);
+        return this;
     }
 
     /** A sign-in: the client, or null and the server's SASL failure. */

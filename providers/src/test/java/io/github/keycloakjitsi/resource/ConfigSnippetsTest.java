@@ -48,6 +48,19 @@ class ConfigSnippetsTest {
     }
 
     @Test
+    void logoutTokensAreTakenForEveryJitsiClientAndJitsiJoin() throws Exception {
+        assertThat(ConfigSnippets.of(settings(), URLS.realmIssuer(), URLS).get("prosody"))
+                .contains("    keycloak_logout_audiences = { \"jitsi\", \"jitsi-join\" }\n");
+        assertThat(ConfigSnippets.of(settings(RoomTokenSettings.CLIENTS.key(), "jitsi##app2"), URLS.realmIssuer(), URLS).get("prosody"))
+                .contains("    keycloak_logout_audiences = { \"jitsi\", \"app2\", \"jitsi-join\" }\n");
+        assertThat(ConfigSnippets.of(settings(RoomTokenSettings.CLIENTS.key(), "app2##jitsi-join"), URLS.realmIssuer(), URLS).get("prosody"))
+                .as("each once").contains("    keycloak_logout_audiences = { \"app2\", \"jitsi-join\" }\n");
+        assertThat(ConfigSnippets.of(settings(RoomTokenSettings.CLIENTS.key(), "jitsi##a\"b\\c"), URLS.realmIssuer(), URLS).get("prosody"))
+                .as("a client id is a Lua string, whatever it holds")
+                .contains("    keycloak_logout_audiences = { \"jitsi\", \"a\\\"b\\\\c\", \"jitsi-join\" }\n");
+    }
+
+    @Test
     void theRealmIssuerIsNamedOnceWhenRoomTokensUseIt() {
         assertThat(ConfigSnippets.acceptedIssuers(URLS, URLS.realmIssuer())).containsExactly(URLS.realmIssuer());
         assertThat(ConfigSnippets.acceptedIssuers(URLS, "other")).containsExactly(URLS.realmIssuer(), "other");

@@ -51,6 +51,18 @@ class SignOutListenerTest {
     }
 
     @Test
+    void aRoleRenamedOrAMapperChangedOrRemovedLooksAtEveryoneSignedIn() {
+        MeetingSignOut.Target everyone = new MeetingSignOut.SignedInNonHosts();
+        assertThat(target(ResourceType.REALM_ROLE, OperationType.UPDATE, "roles/jitsi-host")).contains(everyone);
+        assertThat(target(ResourceType.REALM_ROLE, OperationType.UPDATE, "roles-by-id/r1")).contains(everyone);
+        assertThat(target(ResourceType.CLIENT_ROLE, OperationType.UPDATE, "clients/c1/roles/r")).contains(everyone);
+        assertThat(target(ResourceType.PROTOCOL_MAPPER, OperationType.UPDATE, "clients/c1/protocol-mappers/models/m1")).contains(everyone);
+        assertThat(target(ResourceType.PROTOCOL_MAPPER, OperationType.DELETE, "clients/c1/protocol-mappers/models/m1")).contains(everyone);
+        assertThat(target(ResourceType.PROTOCOL_MAPPER, OperationType.CREATE, "clients/c1/protocol-mappers/models")).isEmpty();
+        assertThat(target(ResourceType.REALM_ROLE, OperationType.CREATE, "roles")).isEmpty();
+    }
+
+    @Test
     void everythingElseNoOne() {
         assertThat(target(ResourceType.CLIENT, OperationType.UPDATE, "clients/c1")).isEmpty();
         assertThat(target(ResourceType.REALM, OperationType.UPDATE, "")).isEmpty();

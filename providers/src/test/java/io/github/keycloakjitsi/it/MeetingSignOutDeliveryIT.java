@@ -1,0 +1,223 @@
+package io.github.keycloakjitsi.it;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import io.github.keycloakjitsi.service.SignOutDelivery;
+import org.keycloak.representations.idm.ClientRepresentation;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bundle's sign-outs reach Prosody when the way there misbehaves for a while. Client
+ * {@code jitsi}'s "Backchannel logout URL" points at a small proxy of the test in front of Debian's
+ * Prosody (as Jitsi's nginx is): it passes requests on, or answers them one byte a second (an
+ * endpoint that hangs without ever going quiet). Prosody itself is stopped and started again.
+ */
+class MeetingSignOutDeliveryIT {
+
+    /** The longest pause between two tries of a sign-out (SignOutDelivery), and a margin for a try and Prosody's start. */
+    private static final Duration RETRY_BOUND = Duration.ofSeconds(60 + 30);
+
+    private enum Mode { FORWARD, TRICKLE }
+
+    private static KeycloakServer server;
+    private static AdminApi admin;
+    private static ProsodyServer prosody;
+    private static HttpServer proxy;
+    private static String urlBefore;
+    private static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.FORWARD);
+    private static final AtomicInteger TRICKLING = new AtomicInteger();
+    private static final CountDownLatch STOPPING = new CountDownLatch(1);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = KeycloakServer.shared();
+        admin = new AdminApi(server);
+        prosody = ProsodyServer.start(server, "prosody-sign-out-delivery");
+        proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", KeycloakServer.freePort()), 0);
+        proxy.setExecutor(Executors.newCachedThreadPool());
+        proxy.createContext("/keycloak-logout", MeetingSignOutDeliveryIT::proxy);
+        proxy.start();
+        ClientRepresentation client = admin.client("jitsi");
+        urlBefore = client.getAttributes().get("backchannel.logout.url");
+        client.getAttributes().put("backchannel.logout.url", "http://127.0.0.1:" + proxy.getAddress().getPort() + "/keycloak-logout");
+        admin.realm().clients().get(client.getId()).update(client);
+    }
+
+    @AfterAll
+    static void stop() {
+        STOPPING.countDown();
+        if (prosody != null) {
+            ClientRepresentation client = admin.client("jitsi");
+            client.getAttributes().put("backchannel.logout.url", urlBefore);
+            admin.realm().clients().get(client.getId()).update(client);
+            prosody.close();
+        }
+        if (proxy != null) {
+            proxy.stop(0);
+        }
+    }
+
+    /**
+     * Prosody is down when an admin disables a user: the sign-out is tried again until Prosody is
+     * back, and then the user's token from before is refused. What Prosody stored before it stopped
+     * (an earlier sign-out) is refused after the restart too.
+     */
+    @Test
+    void aSignOutSentWhileProsodyIsDownArrivesOnceItIsBack() {
+        AdminApi.TestUser earlier = admin.newUser("before-restart");
+        String earlierToken = MeetingSignOutIT.login(earlier);
+        try (XmppClient participant = join(earlierToken)) {
+            admin.disableUser(earlier.id());
+            MeetingSignOutIT.waitUntil(participant::isClosed, MeetingSignOutIT.BOUND, "signed out while Prosody runs");
+        }
+        assertRefused(earlierToken);
+
+        AdminApi.TestUser user = admin.newUser("while-down");
+        String token = MeetingSignOutIT.login(user);
+        prosody.close();
+        int logBefore = server.log().length();
+        admin.disableUser(user.id());
+        awaitLogs(() -> server.log().substring(logBefore).contains("Signing user " + user.id() + " out of Jitsi meetings"),
+                Duration.ofSeconds(30), "the first try failing while Prosody is down");
+        int prosodyLogBefore = prosody.log().length(); // Prosody appends to its log
+        prosody.startAgain();
+
+        awaitLogs(() -> prosody.log().length() > prosodyLogBefore
+                        && prosody.log().substring(prosodyLogBefore).contains("Signed out: sid nil, sub " + user.id()), RETRY_BOUND,
+                "the sign-out tried again once Prosody is back; Keycloak: " + server.log().substring(logBefore));
+        assertRefused(token);
+        assertRefused(earlierToken);
+        String log = server.log().substring(logBefore);
+        assertThat(log.lines().filter(l -> l.contains("Signing user " + user.id() + " out of Jitsi meetings")))
+                .as("the failure logged once, with what happens next").hasSize(1)
+                .allSatisfy(l -> assertThat(l).contains("trying again"));
+        assertThat(log).contains("Signed user " + user.id() + " out of Jitsi meetings at try ");
+    }
+
+    /**
+     * While the endpoint answers a byte a second, the admin disables more users than the bundle
+     * posts to at once; once it works again, the next sign-out still takes its participant out
+     * within the bound: no POST holds a thread for longer than a few seconds.
+     */
+    @Test
+    void anEndpointThatHangsDoesNotHoldUpLaterSignOuts() {
+        AdminApi.TestUser victim = admin.newUser("after-hang");
+        String token = MeetingSignOutIT.login(victim);
+        List<AdminApi.TestUser> others = new ArrayList<>();
+        for (int i = 0; i < SignOutDelivery.THREADS + 4; i++) {
+            others.add(admin.newUser("during-hang"));
+        }
+        try (XmppClient observer = join(MeetingSignOutIT.login(admin.newUser("hang-observer")));
+             XmppClient participant = join(token)) {
+            MODE.set(Mode.TRICKLE);
+            int trickling = TRICKLING.get();
+            for (AdminApi.TestUser other : others) {
+                admin.disableUser(other.id());
+            }
+            MeetingSignOutIT.waitUntil(() -> TRICKLING.get() - trickling >= SignOutDelivery.THREADS, Duration.ofSeconds(30),
+                    "every thread that posts sign-outs stuck in the slow endpoint");
+            MODE.set(Mode.FORWARD);
+
+            admin.disableUser(victim.id());
+
+            MeetingSignOutIT.waitUntil(() -> participant.isClosed() && observer.sawLeave(participant), MeetingSignOutIT.BOUND,
+                    "the later sign-out through; Prosody: " + prosody.warnings());
+            assertThat(observer.isClosed()).isFalse();
+        } finally {
+            MODE.set(Mode.FORWARD);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /** Waits for a condition on the logs (read whole: every quarter second, not more often), at most {@code bound}. */
+    private static void awaitLogs(java.util.function.BooleanSupplier condition, Duration bound, String what) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + bound + ": " + what);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static XmppClient join(String token) {
+        return XmppClient.connect(prosody, token).joined().join("delivery", "p-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static void assertRefused(String token) {
+        XmppClient.Result result = XmppClient.connect(prosody, token);
+        if (result.client() != null) {
+            result.client().close();
+        }
+        assertThat(result.client()).as("signing in again with a token from before").isNull();
+        assertThat(result.answer()).contains("user is banned");
+    }
+
+    /** Jitsi's nginx in front of Prosody: passes the request on (502 when Prosody is down), or trickles. */
+    private static void proxy(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (MODE.get() == Mode.TRICKLE) {
+                TRICKLING.incrementAndGet();
+                exchange.sendResponseHeaders(200, 1000);
+                OutputStream out = exchange.getResponseBody();
+                for (int i = 0; i < 1000; i++) {
+                    out.write(' ');
+                    out.flush();
+                    // one byte a second, until the client gives up (a write fails) or the test ends
+                    if (STOPPING.await(1, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                }
+                return;
+            }
+            HttpResponse<byte[]> answer;
+            try {
+                answer = HTTP.send(HttpRequest.newBuilder(URI.create(prosody.logoutUrl()))
+                        .header("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                byte[] bad = ("Prosody: " + e).getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(502, bad.length);
+                exchange.getResponseBody().write(bad);
+                return;
+            }
+            exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+            if (answer.body().length > 0) {
+                exchange.getResponseBody().write(answer.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
