@@ -329,7 +329,7 @@ class MeetingSignOutAttacksIT {
     }
 
     private static HttpResponse<String> post(String body, String contentType) {
-        return Http.send(HTTP, HttpRequest.newBuilder(URI.create(prosody.logoutUrl()))
+        return Http.send(HTTP, HttpRequest.newBuilder(URI.create(prosody.logoutUrl())).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 

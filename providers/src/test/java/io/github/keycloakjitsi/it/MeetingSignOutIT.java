@@ -307,6 +307,38 @@ class MeetingSignOutIT {
         }
     }
 
+    /**
+     * A connection that signed in before the module was there to see it (the operator loads
+     * mod_keycloak_logout into a running Prosody) cannot bind a resource after a sign-out of its
+     * token; one that signed in before the module was reloaded (a new version) is closed at the
+     * sign-out, as if the module had not been reloaded.
+     */
+    @Test
+    void connectionsSignedInBeforeTheModuleWasLoadedOrReloadedGetNoFurther() {
+        AdminApi.TestUser beforeLoad = admin.newUser("before-load");
+        AdminApi.TestUser beforeReload = admin.newUser("before-reload");
+        String beforeLoadToken = login(beforeLoad);
+        String beforeReloadToken = login(beforeReload);
+        prosody.shell("module", "unload", "keycloak_logout", prosody.domain());
+        XmppClient.Result unseen = XmppClient.signIn(prosody, beforeLoadToken);
+        prosody.shell("module", "load", "keycloak_logout", prosody.domain());
+        XmppClient.Result reloaded = XmppClient.signIn(prosody, beforeReloadToken);
+        prosody.shell("module", "reload", "keycloak_logout", prosody.domain());
+        try (XmppClient signedIn = unseen.joined(); XmppClient alsoSignedIn = reloaded.joined()) {
+            int logBefore = prosody.log().length();
+            admin.disableUser(beforeLoad.id());
+            admin.disableUser(beforeReload.id());
+            waitUntil(() -> prosody.log().substring(logBefore).contains("sub " + beforeLoad.id()), BOUND,
+                    "the sign-out at Prosody: " + prosody.warnings());
+
+            String bound = signedIn.tryToBind();
+            assertThat(bound).as("binding after the sign-out").contains("type='error'").contains("not-allowed");
+            waitUntil(signedIn::isClosed, BOUND, "the connection closed after its refusal");
+            waitUntil(alsoSignedIn::isClosed, BOUND, "the connection signed in before the reload closed at the sign-out: "
+                    + alsoSignedIn.received());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Settings that take the host role away
 

@@ -64,7 +64,7 @@ final class ProsodyServer implements AutoCloseable {
                 "https_ports = { }",
                 "c2s_require_encryption = false",
                 "consider_websocket_secure = true",
-                "modules_enabled = { \"saslauth\"; \"disco\"; \"websocket\"; \"bosh\"; \"ping\"; \"posix\"; }",
+                "modules_enabled = { \"saslauth\"; \"disco\"; \"websocket\"; \"bosh\"; \"ping\"; \"posix\"; \"admin_shell\"; \"admin_socket\"; }",
                 "consider_bosh_secure = true",
                 "modules_disabled = { \"s2s\"; }",
                 "http_default_host = " + lua(domain),
@@ -153,6 +153,30 @@ final class ProsodyServer implements AutoCloseable {
     /** Where Keycloak sends logout tokens: the module's endpoint on Prosody's HTTP port. */
     String logoutUrl() {
         return "http://127.0.0.1:" + httpPort + "/keycloak-logout";
+    }
+
+    /**
+     * Runs a command of Prosody's admin shell ({@code prosodyctl shell}, over the admin socket in
+     * its data directory), e.g. {@code module load keycloak_logout <host>}, as an operator does;
+     * its output. Fails the test unless the shell says OK.
+     */
+    String shell(String... command) {
+        java.util.List<String> line = new java.util.ArrayList<>(List.of("prosodyctl", "--config", dir.resolve("prosody.cfg.lua").toString(), "shell"));
+        line.addAll(List.of(command));
+        try {
+            Process shell = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String output = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!shell.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || !output.contains("OK")) {
+                shell.destroyForcibly();
+                throw new AssertionError("prosodyctl shell " + String.join(" ", command) + ": " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     String boshUrl() {

@@ -71,16 +71,21 @@ final class XmppClient implements AutoCloseable {
 
     /** After {@link #signIn}: opens the stream again and binds a resource. */
     XmppClient bind() {
-        int before = received.size();
-        send("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='" + domain + "' version='1.0'/>");
-        awaitAfter(before, s -> s.contains("urn:ietf:params:xml:ns:xmpp-bind"), "resource binding offered");
-        send("<iq xmlns='jabber:client' type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
-        Matcher bound = JID.matcher(await(s -> s.contains("id='bind'") || s.contains("id=\"bind\""), "bound"));
+        Matcher bound = JID.matcher(tryToBind());
         if (!bound.find()) {
             throw new AssertionError("no jid bound: " + received);
         }
         jid = bound.group(1);
         return this;
+    }
+
+    /** After {@link #signIn}: opens the stream again and asks to bind a resource; the server's answer (a result or an error). */
+    String tryToBind() {
+        int before = received.size();
+        send("<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='" + domain + "' version='1.0'/>");
+        awaitAfter(before, s -> s.contains("urn:ietf:params:xml:ns:xmpp-bind"), "resource binding offered");
+        send("<iq xmlns='jabber:client' type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+        return await(s -> s.contains("id='bind'") || s.contains("id=\"bind\""), "an answer to binding");
     }
 
     /** A sign-in: the client, or null and the server's SASL failure. */
