@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -21,11 +20,19 @@ import java.util.stream.Stream;
 final class ServerProcess {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Set<ServerProcess> RUNNING = ConcurrentHashMap.newKeySet();
+    /** The servers running, in the order they started. */
+    private static final Set<ServerProcess> RUNNING = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).parallelStream().forEach(ServerProcess::stop),
-                "stop-test-servers"));
+        // The last started first: Keycloak before the database it uses.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            List<ServerProcess> running;
+            synchronized (RUNNING) {
+                running = new ArrayList<>(RUNNING);
+            }
+            java.util.Collections.reverse(running);
+            running.forEach(ServerProcess::stop);
+        }, "stop-test-servers"));
     }
 
     private final Process process;
