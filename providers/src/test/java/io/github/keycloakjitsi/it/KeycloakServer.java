@@ -242,7 +242,7 @@ public final class KeycloakServer {
             java.util.regex.Matcher error = STARTUP_ERROR.matcher(written);
             if (!process.isAlive() || error.find()) {
                 // Keycloak exits soon after it logs a failed start: then its log has all it had to say.
-                process.awaitExit(Duration.ofSeconds(10));
+                process.awaitExit(Duration.ofSeconds(5));
                 throw failed(process.isAlive() ? "failed to start (\"" + error.group().strip() + "\")" : "exited before it was ready");
             }
             java.util.regex.Matcher started = STARTED.matcher(written);

@@ -21,7 +21,8 @@ class ServerProcessTest {
 
     /**
      * A JVM that starts a server ({@code sleep}, which writes its pid to the file {@code args[0]})
-     * as the tests do, then waits for ten minutes, or exits as soon as the server runs ({@code args[1]} "exit").
+     * as the tests do, then waits for ten minutes, or ({@code args[1]} "exit") until the file
+     * {@code args[0]}.exit appears, and exits.
      */
     static final class Starter {
         public static void main(String[] args) throws Exception {
@@ -31,10 +32,13 @@ class ServerProcessTest {
             while (!Files.exists(pidFile)) {
                 Thread.sleep(20);
             }
-            if (args[1].equals("exit")) {
-                System.exit(0);
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (args[1].equals("exit") && Files.exists(Path.of(args[0] + ".exit"))) {
+                    System.exit(0);
+                }
+                Thread.sleep(20);
             }
-            Thread.sleep(Duration.ofMinutes(10).toMillis());
         }
     }
 
@@ -50,9 +54,11 @@ class ServerProcessTest {
         assertThat(server.onExit().get(40, TimeUnit.SECONDS).isAlive()).as("the shutdown hook stopped it").isFalse();
     }
 
+    /** The server of a JVM that {@code then} ("waits" or "exit"), after {@code andThen} was done to the JVM and it ended. */
     private static ProcessHandle serverOfAJvmThat(String then, java.util.function.Consumer<Process> andThen) throws Exception {
         Path pidFile = Files.createTempFile("server", ".pid");
         Files.delete(pidFile);
+        Path exit = Path.of(pidFile + ".exit");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "-Dproject.root=" + ProjectFiles.root(),
                 Starter.class.getName(), pidFile.toString(), then).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -66,11 +72,13 @@ class ServerProcessTest {
             ProcessHandle server = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
             assertThat(server.info().command().orElse("")).endsWith("sleep");
             andThen.accept(jvm);
+            Files.writeString(exit, "");
             assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended").isTrue();
             return server;
         } finally {
             jvm.destroyForcibly();
             Files.deleteIfExists(pidFile);
+            Files.deleteIfExists(exit);
         }
     }
 
