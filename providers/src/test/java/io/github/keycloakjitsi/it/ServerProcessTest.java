@@ -70,7 +70,7 @@ class ServerProcessTest {
                 Thread.sleep(50);
             }
             ProcessHandle server = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
-            assertThat(server.info().command().orElse("")).endsWith("sleep");
+            assertThat(server.isAlive()).as("the server runs").isTrue();
             andThen.accept(jvm);
             Files.writeString(exit, "");
             assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).as("the JVM ended").isTrue();
