@@ -11,42 +11,19 @@ import org.keycloak.models.utils.RoleUtils;
 
 import java.util.LinkedList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/**
- * {@link UserFacts} read from Keycloak's user model, one per user and request ({@link #of}): a
- * token asks about several roles (moderator, host, hidden from the recorder, features by role),
- * and Keycloak works out the user's roles once for all of them.
- */
+/** {@link UserFacts} read from Keycloak's user model. */
 public final class KeycloakUserFacts implements UserFacts {
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final UserModel user;
-    /** The ids of every role the user holds; worked out on the first question about a role. */
-    private Set<String> roleIds;
 
-    private KeycloakUserFacts(KeycloakSession session, RealmModel realm, UserModel user) {
+    public KeycloakUserFacts(KeycloakSession session, RealmModel realm, UserModel user) {
         this.session = session;
         this.realm = realm;
         this.user = user;
-    }
-
-    /**
-     * The facts of {@code user} for this request (Keycloak's session lives as long as the request),
-     * shared by every rule that asks during it: the protocol mapper for the access and the ID
-     * token, the host check, the room token.
-     */
-    public static KeycloakUserFacts of(KeycloakSession session, RealmModel realm, UserModel user) {
-        String key = KeycloakUserFacts.class.getName() + "." + realm.getId() + "." + user.getId();
-        KeycloakUserFacts facts = session.getAttribute(key, KeycloakUserFacts.class);
-        if (facts == null) {
-            facts = new KeycloakUserFacts(session, realm, user);
-            session.setAttribute(key, facts);
-        }
-        return facts;
     }
 
     @Override
@@ -79,23 +56,11 @@ public final class KeycloakUserFacts implements UserFacts {
         return user.getFirstAttribute(name);
     }
 
-    /**
-     * Whether the role is among the user's roles as Keycloak counts them for tokens
-     * ({@link RoleUtils#getDeepUserRoleMappings}: the user's role mappings and those of the user's
-     * groups and their parent groups, with every composite expanded), which is what
-     * {@code UserModel.hasRole} answers one role at a time. Worked out once per request: a role
-     * the user does not hold costs {@code hasRole} that whole walk each time it is asked.
-     */
+    /** Keycloak's {@code hasRole} counts group role mappings and composite roles. */
     @Override
     public boolean hasRole(String roleName) {
         RoleModel role = Roles.find(realm, roleName);
-        if (role == null) {
-            return false;
-        }
-        if (roleIds == null) {
-            roleIds = RoleUtils.getDeepUserRoleMappings(user).stream().map(RoleModel::getId).collect(Collectors.toUnmodifiableSet());
-        }
-        return roleIds.contains(role.getId());
+        return role != null && user.hasRole(role);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.github.keycloakjitsi.keycloak;
 import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import org.jboss.logging.Logger;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 
 import java.util.HashMap;
@@ -28,27 +27,6 @@ public final class MapperSettings {
     private static final Map<Map<String, String>, Optional<JitsiSettings>> PARSED = new ConcurrentHashMap<>();
 
     private MapperSettings() {
-    }
-
-    /**
-     * {@link #of(ProtocolMapperModel)}, looked up once per request and mapper (Keycloak's session
-     * lives as long as the request): a token asks for them several times (its access token, its ID
-     * token, the realm's settings), and each look-up above compares the whole config.
-     */
-    public static Optional<JitsiSettings> of(KeycloakSession session, ProtocolMapperModel mapper) {
-        if (mapper.getId() == null) {
-            return of(mapper);
-        }
-        String key = MapperSettings.class.getName() + "." + mapper.getId();
-        Looked looked = session.getAttribute(key, Looked.class);
-        if (looked == null) {
-            looked = new Looked(of(mapper));
-            session.setAttribute(key, looked);
-        }
-        return looked.settings();
-    }
-
-    private record Looked(Optional<JitsiSettings> settings) {
     }
 
     /** The mapper's settings, or empty when they are invalid. */

@@ -111,7 +111,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
                             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        MapperSettings.of(session, mappingModel).ifPresent(settings ->
+        MapperSettings.of(mappingModel).ifPresent(settings ->
                 token.getOtherClaims().put("context", context(settings, mappingModel, userSession, session).claim()));
     }
 
@@ -124,7 +124,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
         String key = "jitsi.context." + mappingModel.getId() + "." + userSession.getUser().getId();
         JitsiContext context = session.getAttribute(key, JitsiContext.class);
         if (context == null) {
-            context = JitsiContext.of(settings, KeycloakUserFacts.of(session, userSession.getRealm(), userSession.getUser()));
+            context = JitsiContext.of(settings, new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser()));
             session.setAttribute(key, context);
         }
         return context;
@@ -135,7 +135,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformAccessToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInAccessToken(mappingModel)) {
-            MapperSettings.of(session, mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
+            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
         }
         return mapped;
     }
@@ -145,7 +145,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                                    UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformIntrospectionToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInIntrospection(mappingModel)) {
-            MapperSettings.of(session, mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
+            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
         }
         return mapped;
     }
@@ -163,7 +163,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                          ClientSessionContext clientSessionCtx) {
         RealmModel realm = userSession.getRealm();
         return jitsi.roomTokens().clients().contains(clientSessionCtx.getClientSession().getClient().getClientId())
-                && jitsi.whyNotAHost(KeycloakUserFacts.of(session, realm, userSession.getUser())).isEmpty()
+                && jitsi.whyNotAHost(new KeycloakUserFacts(session, realm, userSession.getUser())).isEmpty()
                 && !ClientIds.exists(realm, jitsi.audience());
     }
 
@@ -173,7 +173,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
      */
     private static void setJitsiTokenClaims(AccessToken token, JitsiSettings settings, KeycloakSession session,
                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
-        Optional<JitsiSettings> realmSettings = RealmJitsiMapper.find(userSession.getRealm()).flatMap(m -> MapperSettings.of(session, m));
+        Optional<JitsiSettings> realmSettings = RealmJitsiMapper.find(userSession.getRealm()).flatMap(MapperSettings::of);
         if (realmSettings.isEmpty() || !mayBeForJitsi(realmSettings.get(), session, userSession, clientSessionCtx)) {
             List<String> jitsiAudiences = List.of(settings.audience(), realmSettings.map(JitsiSettings::audience).orElse(settings.audience()));
             String[] audience = token.getAudience();

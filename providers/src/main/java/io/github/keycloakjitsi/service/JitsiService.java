@@ -94,7 +94,7 @@ public final class JitsiService {
     /** Who may start meetings (get room tokens, invite): the one rule of {@link JitsiSettings#whyNotAHost}. */
     public void mayHost(UserModel user) throws Refusal {
         JitsiSettings jitsi = settings();
-        Optional<JitsiSettings.NotAHost> why = jitsi.whyNotAHost(KeycloakUserFacts.of(session, realm, user));
+        Optional<JitsiSettings.NotAHost> why = jitsi.whyNotAHost(new KeycloakUserFacts(session, realm, user));
         if (why.isPresent()) {
             throw why.get() == JitsiSettings.NotAHost.DISABLED
                     ? new Refusal(Refusal.FORBIDDEN, "access_denied", "This account is disabled.", "user disabled")

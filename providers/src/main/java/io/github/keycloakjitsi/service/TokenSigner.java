@@ -42,7 +42,7 @@ final class TokenSigner {
     }
 
     Issued forUser(JitsiSettings settings, UserSessionModel userSession, RoomRequest request, String issuer) throws Refusal {
-        JitsiContext context = JitsiContext.forRoom(settings, KeycloakUserFacts.of(session, realm, userSession.getUser()), request);
+        JitsiContext context = JitsiContext.forRoom(settings, new KeycloakUserFacts(session, realm, userSession.getUser()), request);
         return sign(settings.roomTokens(), request, RoomTokenClaims.of(settings, context, request, issuer,
                 Now.seconds(), sessionEndsAt(userSession)));
     }
