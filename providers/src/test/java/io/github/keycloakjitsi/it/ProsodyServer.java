@@ -25,12 +25,12 @@ final class ProsodyServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Process process;
+    private final ServerProcess process;
     private final Path dir;
     private final int httpPort;
     private final String domain;
 
-    private ProsodyServer(Process process, Path dir, int httpPort, String domain) {
+    private ProsodyServer(ServerProcess process, Path dir, int httpPort, String domain) {
         this.process = process;
         this.dir = dir;
         this.httpPort = httpPort;
@@ -89,8 +89,9 @@ final class ProsodyServer implements AutoCloseable {
             Files.createDirectories(dir.resolve("data"));
             Path file = dir.resolve("prosody.cfg.lua");
             Files.writeString(file, config);
-            Process process = new ProcessBuilder("prosody", "--config", file.toString(), "-F")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+            // Tied to this JVM like every test server: it ends with the tests, even a JVM killed with kill -9.
+            ServerProcess process = ServerProcess.start(new ProcessBuilder("prosody", "--config", file.toString(), "-F")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()), "TERM");
             ProsodyServer server = new ProsodyServer(process, dir, ports[1], domain);
             server.awaitReady();
             return server;
@@ -159,14 +160,6 @@ final class ProsodyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.stop();
     }
 }
