@@ -136,6 +136,32 @@ final class Benchmarks {
                 / windows.stream().mapToLong(Window::requests).sum();
     }
 
+    /**
+     * {@code a} against {@code b} round by round (each round measures both, one right after the
+     * other): the median and the range of the rounds' ratios, in requests per second (a's over b's)
+     * and in Keycloak CPU per request (b's over a's; above 1, a costs less). Load from other programs
+     * that comes and goes moves single rounds; the median of the rounds moves less than the ratio of
+     * the totals, which one busy round can pull.
+     */
+    static String roundRatios(List<Window> a, List<Window> b) {
+        List<Double> rates = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            rates.add(rate(List.of(a.get(i))) / rate(List.of(b.get(i))));
+            cpu.add(serverCpuPerRequest(List.of(b.get(i))) / serverCpuPerRequest(List.of(a.get(i))));
+        }
+        return String.format("round by round (%d rounds): median %.3f (%.3f to %.3f) in requests per second, median %.3f (%.3f to %.3f)"
+                + " in Keycloak CPU per request", rates.size(), median(rates), Collections.min(rates), Collections.max(rates),
+                median(cpu), Collections.min(cpu), Collections.max(cpu));
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
     static long failures(Map<String, List<Window>> windows) {
         return windows.values().stream().flatMap(List::stream).mapToLong(Window::failures).sum();
     }

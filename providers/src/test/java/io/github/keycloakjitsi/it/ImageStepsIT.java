@@ -38,25 +38,22 @@ class ImageStepsIT {
         ProjectFiles.Process.Result built = ProjectFiles.Process.run(home, build, Map.of("KC_DB", buildArgs.get("KC_DB")));
         assertThat(built.exitCode()).as(built.output()).isZero();
 
-        int[] ports = KeycloakServer.freePorts(2);
-        int http = ports[0];
-        int management = ports[1];
         List<String> start = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
         start.addAll(ProjectFiles.dockerfileCommand());
-        ProcessBuilder process = new ProcessBuilder(start).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(root.resolve("providers/target/image-keycloak.log").toFile());
-        process.environment().putAll(composeEnv);
-        // Only the ports and the vault's folder differ from the container: free loopback ports instead
-        // of 8080/9000, and a folder here for the ./vault volume.
-        process.environment().put("KC_HTTP_HOST", "127.0.0.1");
-        process.environment().put("KC_HTTP_PORT", String.valueOf(http));
-        process.environment().put("KC_HTTP_MANAGEMENT_PORT", String.valueOf(management));
         assertThat(composeEnv.get("KC_VAULT_DIR")).isEqualTo("/opt/keycloak/vault");
         Path vault = Files.createDirectories(root.resolve("providers/target/image-keycloak-vault"));
-        process.environment().put("KC_VAULT_DIR", vault.toString());
-
-        KeycloakServer server = KeycloakServer.launch(process, http, management, root.resolve("providers/target/image-keycloak.log"),
-                composeEnv.get("JITSI_HOST"), composeEnv.get("JITSI_FRONTEND_URL"));
+        KeycloakServer server = KeycloakServer.launch(2, ports -> {
+            ProcessBuilder process = new ProcessBuilder(start).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(root.resolve("providers/target/image-keycloak.log").toFile());
+            process.environment().putAll(composeEnv);
+            // Only the ports and the vault's folder differ from the container: free loopback ports instead
+            // of 8080/9000, and a folder here for the ./vault volume.
+            process.environment().put("KC_HTTP_HOST", "127.0.0.1");
+            process.environment().put("KC_HTTP_PORT", String.valueOf(ports[0]));
+            process.environment().put("KC_HTTP_MANAGEMENT_PORT", String.valueOf(ports[1]));
+            process.environment().put("KC_VAULT_DIR", vault.toString());
+            return process;
+        }, composeEnv.get("JITSI_HOST"), composeEnv.get("JITSI_FRONTEND_URL"));
         try {
             JitsiWebClient browser = new JitsiWebClient(server);
             Map<String, Object> discovery = Json.object(browser.get(server.realmUrl() + "/.well-known/openid-configuration").body());

@@ -19,35 +19,113 @@ import java.util.Map;
  * would: {@link JitsiWebClient} sends requests for https://jitsi.example.com to a node with
  * X-Forwarded headers, from 127.0.0.1, the trusted proxy address here.
  *
- * <p>One cluster per test JVM, shared by every test that needs it, stopped when the JVM exits.
+ * <p>One cluster per test JVM, shared by every test class that needs it ({@link #shared()}); its
+ * nodes and database are {@link ServerProcess}es, so none outlives the JVM.
  */
 final class KeycloakCluster {
 
     static final String DATABASE = "keycloak";
 
+    /** How long a node's log may take to show the whole cluster once the nodes are up. */
+    private static final java.time.Duration VIEW_TIMEOUT = java.time.Duration.ofSeconds(60);
+    private static final SharedFixture SHARED = new SharedFixture("The Keycloak cluster");
     private static KeycloakCluster shared;
 
     private final PostgresServer postgres;
     private final Path home;
-    private final List<ProcessBuilder> starts = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private final List<KeycloakServer> nodes = new ArrayList<>();
-    private final List<int[]> ports = new ArrayList<>();
 
     private KeycloakCluster(PostgresServer postgres, Path home) {
         this.postgres = postgres;
         this.home = home;
     }
 
+    /**
+     * The cluster, both nodes running and each seeing the other: started by the first test class
+     * that asks (see {@link SharedFixture} for a start that fails); a node that a test stopped, or
+     * that ended, is started again. If that fails, the cluster is stopped, and the next class that
+     * asks starts a new one.
+     */
     static synchronized KeycloakCluster shared() {
         if (shared == null) {
-            PostgresServer postgres = PostgresServer.shared();
-            postgres.createDatabase(DATABASE);
-            shared = new KeycloakCluster(postgres, build("cluster-keycloak", KeycloakServer.version()));
-            shared.addNode("node-a");
-            shared.addNode("node-b");
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+            shared = SHARED.start(KeycloakCluster::start);
+        }
+        try {
+            shared.makeWhole();
+        } catch (RuntimeException | Error e) {
+            shared.stop();
+            shared = null;
+            throw e;
         }
         return shared;
+    }
+
+    /** Two nodes on a fresh database; a start that fails stops the nodes it started. */
+    private static KeycloakCluster start() {
+        PostgresServer postgres = PostgresServer.shared();
+        postgres.freshDatabase(DATABASE);
+        KeycloakCluster cluster = new KeycloakCluster(postgres, build("cluster-keycloak", KeycloakServer.version()));
+        try {
+            cluster.addNode("node-a");
+            cluster.addNode("node-b");
+            cluster.awaitWholeView();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.stop();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts again every node that is not running (PostgreSQL too, should it have ended) and waits
+     * until each node's log shows a cluster of all of them.
+     */
+    void makeWhole() {
+        PostgresServer.shared();
+        boolean restarted = false;
+        for (KeycloakServer node : List.copyOf(nodes)) {
+            if (!node.isAlive()) {
+                restart(node);
+                restarted = true;
+            }
+        }
+        if (restarted) {
+            awaitWholeView();
+        }
+    }
+
+    /** Waits, for {@link #VIEW_TIMEOUT} at most, until every node has logged a view of the whole cluster. */
+    void awaitWholeView() {
+        long deadline = System.nanoTime() + VIEW_TIMEOUT.toNanos();
+        while (nodes.stream().anyMatch(n -> clusterViewSize(n) != nodes.size())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The cluster's nodes do not see each other " + VIEW_TIMEOUT.toSeconds() + " s after they"
+                        + " started: views " + nodes.stream().map(n -> String.valueOf(clusterViewSize(n))).toList() + " of " + nodes.size());
+            }
+            sleep(200);
+        }
+    }
+
+    /** Waits, for {@link #VIEW_TIMEOUT} at most, until {@code node}'s log shows a cluster of {@code size} nodes. */
+    static void awaitViewSize(KeycloakServer node, int size) {
+        long deadline = System.nanoTime() + VIEW_TIMEOUT.toNanos();
+        while (clusterViewSize(node) != size) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no view of " + size + " nodes in the log within " + VIEW_TIMEOUT.toSeconds() + " s: the latest has "
+                        + clusterViewSize(node));
+            }
+            sleep(200);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -105,20 +183,16 @@ final class KeycloakCluster {
     }
 
     private void addNode(String name) {
-        int[] p = KeycloakServer.freePorts(4);
-        ProcessBuilder start = node(home, name, postgres, DATABASE, p);
-        starts.add(start);
-        ports.add(p);
-        nodes.add(launch(start, p));
+        KeycloakServer node = launch(home, name, postgres, DATABASE);
+        names.add(name);
+        nodes.add(node);
     }
 
-    private static KeycloakServer launch(ProcessBuilder start, int[] ports) {
-        Map<String, String> env = start.environment();
-        return KeycloakServer.launch(start, ports[0], ports[1], logOf(start), env.get("JITSI_HOST"), env.get("JITSI_FRONTEND_URL"));
-    }
-
-    private static Path logOf(ProcessBuilder start) {
-        return start.redirectOutput().file().toPath();
+    /** Starts a node of {@code home} named {@code name} (see {@link #node}) on free ports, and waits until it is ready. */
+    static KeycloakServer launch(Path home, String name, PostgresServer postgres, String database) {
+        Map<String, String> env = ProjectFiles.keycloakService(Map.of("KC_DB", "postgres")).environment();
+        return KeycloakServer.launch(4, ports -> node(home, name, postgres, database, ports), env.get("JITSI_HOST"),
+                env.get("JITSI_FRONTEND_URL"));
     }
 
     private static Path vault(Path home) {
@@ -148,13 +222,14 @@ final class KeycloakCluster {
         node.stop();
     }
 
-    /** Starts a stopped node again, same ports, same name: it rejoins the cluster. */
+    /** Starts a node again (stopping it first if it runs), same name and data, on free ports: it rejoins the cluster. */
     KeycloakServer restart(KeycloakServer node) {
         int i = nodes.indexOf(node);
-        if (node.isAlive()) {
-            node.stop();
+        if (i < 0) {
+            throw new IllegalArgumentException("not a node of this cluster");
         }
-        KeycloakServer again = launch(starts.get(i), ports.get(i));
+        node.stop();
+        KeycloakServer again = launch(home, names.get(i), postgres, DATABASE);
         nodes.set(i, again);
         return again;
     }

@@ -75,6 +75,45 @@ final class Load {
         return snapshot();
     }
 
+    /**
+     * Waits until {@code condition} holds for the outcomes so far (in start order), looking every
+     * 100 ms, for {@code bound} at most; whether it held. What a test waits for instead of a fixed
+     * time: "20 requests answered", "100 answered as they must be since the restart".
+     */
+    boolean await(java.util.function.Predicate<List<Outcome>> condition, java.time.Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.test(snapshot())) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return true;
+    }
+
+    /** How many of {@code outcomes} started after {@code nanoTime} (System.nanoTime) and got the answer they must. */
+    static long expectedSince(List<Outcome> outcomes, long nanoTime) {
+        return outcomes.stream().filter(o -> o.startedAt() > nanoTime && o.expected()).count();
+    }
+
+    /**
+     * The last run of outcomes (in start order) that all got the answer they must, among those
+     * started after {@code nanoTime}: from after the last unexpected one to the end.
+     */
+    static List<Outcome> expectedRunAtTheEnd(List<Outcome> outcomes, long nanoTime) {
+        List<Outcome> since = outcomes.stream().filter(o -> o.startedAt() > nanoTime).toList();
+        int from = since.size();
+        while (from > 0 && since.get(from - 1).expected()) {
+            from--;
+        }
+        return since.subList(from, since.size());
+    }
+
     List<Outcome> snapshot() {
         List<Outcome> all = new ArrayList<>(outcomes);
         all.sort(java.util.Comparator.comparingLong(Outcome::startedAt));

@@ -25,12 +25,12 @@ final class ProsodyServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private Process process;
+    private ServerProcess process;
     private final Path dir;
     private final int httpPort;
     private final String domain;
 
-    private ProsodyServer(Process process, Path dir, int httpPort, String domain) {
+    private ProsodyServer(ServerProcess process, Path dir, int httpPort, String domain) {
         this.process = process;
         this.dir = dir;
         this.httpPort = httpPort;
@@ -98,9 +98,10 @@ final class ProsodyServer implements AutoCloseable {
         }
     }
 
-    private static Process launch(Path dir) throws IOException {
-        return new ProcessBuilder("prosody", "--config", dir.resolve("prosody.cfg.lua").toString(), "-F")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+    /** Tied to this JVM like every test server: it ends with the tests, even a JVM killed with kill -9. */
+    private static ServerProcess launch(Path dir) {
+        return ServerProcess.start(new ProcessBuilder("prosody", "--config", dir.resolve("prosody.cfg.lua").toString(), "-F")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())), "TERM");
     }
 
     /** Starts this Prosody again after {@link #close}: the same config, ports and data (what it stored). */
@@ -108,11 +109,7 @@ final class ProsodyServer implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("Prosody is running");
         }
-        try {
-            process = launch(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        process = launch(dir);
         awaitReady();
     }
 
@@ -213,14 +210,6 @@ final class ProsodyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.stop();
     }
 }

@@ -51,6 +51,7 @@ class RoomTokenBenchmark {
         md.append(String.format("%n/jitsi/token / refresh grant = %.2f in requests per second (goal >= 2); "
                 + "%.2f in server CPU per request%n", ratio,
                 Benchmarks.serverCpuPerRequest(windows.get(refresh.name())) / Benchmarks.serverCpuPerRequest(windows.get(roomToken.name()))));
+        md.append(Benchmarks.roundRatios(windows.get(roomToken.name()), windows.get(refresh.name()))).append("\n");
         md.append(String.format("Raw RS256 signing in one JVM on this machine (%d threads, RSA 2048, SHA256withRSA): %.0f signatures/s; "
                         + "/jitsi/token reaches %.1f%% of it.%n", Runtime.getRuntime().availableProcessors(), signingRate,
                 100.0 * roomRate / signingRate));

@@ -24,10 +24,9 @@ class UpgradeIT {
     @Test
     void aRealmMadeOnTheOldestKeycloakWorksOnTheNewest() throws Exception {
         PostgresServer postgres = PostgresServer.shared();
-        postgres.createDatabase(DATABASE);
+        postgres.freshDatabase(DATABASE);
         Path oldHome = KeycloakCluster.build("upgrade-keycloak-" + OLDEST, OLDEST);
-        int[] oldPorts = ports();
-        KeycloakServer old = start(oldHome, "upgrade-old", postgres, oldPorts);
+        KeycloakServer old = KeycloakCluster.launch(oldHome, "upgrade-old", postgres, DATABASE);
         AdminApi.TestUser user;
         String oldAccessToken;
         String oldRoomToken;
@@ -53,7 +52,7 @@ class UpgradeIT {
         }
 
         Path newHome = KeycloakCluster.build("upgrade-keycloak-" + KeycloakServer.version(), KeycloakServer.version());
-        KeycloakServer upgraded = start(newHome, "upgrade-new", postgres, ports());
+        KeycloakServer upgraded = KeycloakCluster.launch(newHome, "upgrade-new", postgres, DATABASE);
         try {
             assertThat(upgraded.log()).contains("Keycloak " + KeycloakServer.version());
             AdminApi admin = new AdminApi(upgraded);
@@ -79,16 +78,5 @@ class UpgradeIT {
         } finally {
             upgraded.stop();
         }
-    }
-
-    private static int[] ports() {
-        return KeycloakServer.freePorts(4);
-    }
-
-    private static KeycloakServer start(Path home, String name, PostgresServer postgres, int[] ports) {
-        ProcessBuilder start = KeycloakCluster.node(home, name, postgres, DATABASE, ports);
-        Map<String, String> env = start.environment();
-        return KeycloakServer.launch(start, ports[0], ports[1], start.redirectOutput().file().toPath(),
-                env.get("JITSI_HOST"), env.get("JITSI_FRONTEND_URL"));
     }
 }
