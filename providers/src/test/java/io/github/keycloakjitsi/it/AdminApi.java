@@ -338,9 +338,16 @@ final class AdminApi {
 
     /** A copy of the shipped {@code jitsi} client without its Jitsi Meet mapper, for comparisons. */
     String createJitsiClientCopyWithoutJitsiMapper(String clientId) {
+        return createJitsiClientCopyWithoutJitsiMapper(clientId, List.of());
+    }
+
+    /** The same with other mappers in its place (say, Keycloak's own writing the same claims). */
+    String createJitsiClientCopyWithoutJitsiMapper(String clientId, List<ProtocolMapperRepresentation> instead) {
         ClientRepresentation client = copyOfJitsi(clientId);
-        client.setProtocolMappers(client.getProtocolMappers().stream()
+        List<ProtocolMapperRepresentation> mappers = new ArrayList<>(client.getProtocolMappers().stream()
                 .filter(m -> !"oidc-jitsi-meet-mapper".equals(m.getProtocolMapper())).toList());
+        mappers.addAll(instead);
+        client.setProtocolMappers(mappers);
         return createClient(client);
     }
 

@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static io.github.keycloakjitsi.it.JitsiTokenEndpointIT.MEETING_BASE;
@@ -31,13 +32,21 @@ class InviteRedemptionBenchmark {
         // The one room takes this many guests a minute here (the shared server gets its setting back afterwards).
         admin.withJitsiSettings(Map.of("jitsi.invites.joins-per-minute", "10000"), () -> {
             AdminApi.TestUser host = admin.newUser("invitebench");
-            String accessToken = new JitsiWebClient(server).login(host.username(), host.password()).accessToken();
+            JitsiWebClient.Tokens login = new JitsiWebClient(server).login(host.username(), host.password());
+            // Access tokens live 5 minutes, a run with more rounds longer: each round gets a fresh one (refreshed outside the measurement).
+            AtomicReference<String> refreshToken = new AtomicReference<>(login.refreshToken());
+            Supplier<String> freshAccessToken = () -> {
+                JitsiWebClient.Tokens refreshed = new JitsiWebClient(server).refresh(refreshToken.get());
+                refreshToken.set(refreshed.refreshToken());
+                return refreshed.accessToken();
+            };
+            String accessToken = login.accessToken();
             String guestForm = Http.form(Map.of("name", "Benchmark Guest"));
 
             Supplier<Benchmarks.Variant> invitation = () -> new Benchmarks.Variant("POST /jitsi/invite/{key}",
-                    (String) InvitesIT.invite(server, accessToken, Map.of("room", "Benchmark Room")).get("url"), Map.of(), guestForm);
+                    (String) InvitesIT.invite(server, freshAccessToken.get(), Map.of("room", "Benchmark Room")).get("url"), Map.of(), guestForm);
             Supplier<Benchmarks.Variant> roomToken = () -> new Benchmarks.Variant("POST /jitsi/token", server.realmUrl() + "/jitsi/token",
-                    Map.of("Authorization", "Bearer " + accessToken), Http.form(Map.of("room", "Benchmark Room")));
+                    Map.of("Authorization", "Bearer " + freshAccessToken.get()), Http.form(Map.of("room", "Benchmark Room")));
 
             HttpResponse<String> probe = new JitsiWebClient(server).post(invitation.get().url(), Map.of("name", "Benchmark Guest"));
             InvitesIT.guestToken(probe, MEETING_BASE + "benchmark%20room");
