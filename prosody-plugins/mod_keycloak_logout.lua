@@ -7,7 +7,8 @@
 -- deleted, host role taken away, invitation revoked). A logout token that passes every check
 --   * removes every participant who joined with a token of that SSO session (sid) or of that user
 --     (sub, read as context.user.id of each session's own token) or of that invitation (guests'
---     context.user.id "guest:<invitation id>:...") from every room, and closes their connection --
+--     context.user.id "guest:<invitation id>:...") issued up to the sign-out (the bundle's tokens
+--     say when Keycloak decided: signed_out_at; else their iat) from every room, and closes their connection --
 --     every connection that signed in with such a token, whether it has bound a resource yet or not;
 --   * refuses those tokens for keycloak_logout_remember seconds: at the next login (jitsi-meet's
 --     "jitsi-access-ban-check" and "post-jitsi-authentication" events of mod_auth_token), at
@@ -331,12 +332,15 @@ local function invitation_of(user)
 	return user and user:match("^(" .. GUEST_PREFIX .. "[^:]+):") or nil;
 end
 
+-- A user's (or an invitation's) sign-out takes only tokens issued up to it (logout.at): not those of
+-- someone who signed in again since, when a sign-out arrives late or is tried again.
 local function matches(logout, facts)
 	if not facts then return false; end
 	if logout.sid then
 		return facts.sid == logout.sid and (logout.sub == nil or facts.user == logout.sub);
 	end
-	return facts.user ~= nil and (facts.user == logout.sub or invitation_of(facts.user) == logout.sub);
+	return facts.user ~= nil and (facts.user == logout.sub or invitation_of(facts.user) == logout.sub)
+		and facts.iat <= logout.at;
 end
 
 -- Why a token may not be used any more, or nil. The same rule as matches(): a session's sign-out
@@ -508,7 +512,7 @@ local function remember_logout(logout)
 		save("sids", logout.sid, entry);
 	else
 		local before = signed_out.subs[logout.sub];
-		local entry = { at = math.max(logout.iat, before and before.at or 0), ["until"] = till };
+		local entry = { at = math.max(logout.at, before and before.at or 0), ["until"] = till };
 		signed_out.subs[logout.sub] = entry;
 		save("subs", logout.sub, entry);
 	end
@@ -571,10 +575,19 @@ local function check(token)
 		return nil, "sub and sid must be strings";
 	end
 	if sub == nil and sid == nil then return nil, "sub or sid missing"; end
+	-- When Keycloak decided (the bundle's tokens say so, and keep it when they are sent again later;
+	-- Keycloak's own are sent at once): tokens issued up to then are signed out, none issued later.
+	local at = claims.iat;
+	if claims.signed_out_at ~= nil then
+		if not is_time(claims.signed_out_at) or claims.signed_out_at > claims.iat then
+			return nil, "signed_out_at must be a whole number, not after iat";
+		end
+		at = claims.signed_out_at;
+	end
 	if used_jtis[claims.jti] then return nil, "jti already used"; end
 	used_jtis[claims.jti] = claims.exp + clock_skew;
 	save("jtis", claims.jti, used_jtis[claims.jti]);
-	return { sub = sub, sid = sid, iat = claims.iat };
+	return { sub = sub, sid = sid, iat = claims.iat, at = at };
 end
 
 local function answer(response, code, error_code, description)

@@ -51,6 +51,13 @@ public final class MeetingSignOut {
     private static final Logger LOG = Logger.getLogger(MeetingSignOut.class);
     /** As Keycloak's own logout tokens: OpenID Connect asks for at most two minutes. */
     static final int LIFETIME_SECONDS = 120;
+    /**
+     * The bundle's own claim in its logout tokens: when Keycloak took the decision (whole seconds),
+     * which a token tried again later keeps while its {@code iat} is new. Prosody removes and
+     * refuses only tokens issued up to then, so that a user who signed in again since (after an
+     * admin's "Sign out") is not signed out by a late try.
+     */
+    static final String SIGNED_OUT_AT = "signed_out_at";
     /** The client whose logins {@code /jitsi/join} makes: its sessions hold room tokens too. */
     public static final String JOIN_CLIENT_ID = "jitsi-join";
 
@@ -163,12 +170,16 @@ public final class MeetingSignOut {
     }
 
     /**
-     * The Jitsi clients of these settings: the mapper's "Jitsi clients" and {@code jitsi-join}, each
-     * once. Keycloak's logout tokens for their sessions name them as audience, so Prosody's
+     * The audiences of the realm's logout tokens for Jitsi: client {@code jitsi} (the bundle's own
+     * logout tokens name it), the mapper's "Jitsi clients" and {@code jitsi-join}, each once.
+     * Keycloak's logout tokens for their sessions name them as audience, so Prosody's
      * {@code keycloak_logout_audiences} must list exactly these.
      */
     public static Set<String> logoutAudiences(JitsiSettings settings) {
-        Set<String> clientIds = new LinkedHashSet<>(settings.roomTokens().clients());
+        Set<String> clientIds = new LinkedHashSet<>();
+        // the bundle's own logout tokens name client jitsi, whether or not it is among the "Jitsi clients"
+        clientIds.add(RealmJitsiMapper.CLIENT_ID);
+        clientIds.addAll(settings.roomTokens().clients());
         clientIds.add(JOIN_CLIENT_ID);
         return clientIds;
     }
@@ -245,14 +256,14 @@ public final class MeetingSignOut {
                         ? "has no Backchannel logout URL" : "has Front channel logout on")
                         + ": when its users sign out (or an admin signs out one of their sessions), Keycloak tells Jitsi nothing "
                         + "and they stay in their meetings. Set Clients > " + clientId + " > Settings > Logout settings: Front channel "
-                        + "logout off, Backchannel logout URL " + url + " (as client jitsi), Backchannel logout session required on; "
+                        + "logout off, Backchannel logout URL the same as client jitsi's, Backchannel logout session required on; "
                         + "Prosody's keycloak_logout_audiences must list " + clientId + " (the prosody settings here do).");
             }
         }
         return problems;
     }
 
-    static LogoutToken logoutToken(String issuer, String clientId, String subject) {
+    static LogoutToken logoutToken(String issuer, String clientId, String subject, long signedOutAt) {
         LogoutToken token = new LogoutToken();
         token.id(SecretGenerator.getInstance().generateSecureID());
         long now = Now.seconds();
@@ -262,6 +273,7 @@ public final class MeetingSignOut {
         token.putEvents(TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT, JsonSerialization.createObjectNode());
         token.addAudience(clientId);
         token.setSubject(subject);
+        token.setOtherClaims(SIGNED_OUT_AT, signedOutAt);
         return token;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.service;
 
+import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import org.apache.http.NameValuePair;
 import org.apache.http.client.config.RequestConfig;
@@ -116,7 +117,8 @@ public final class SignOutDelivery {
             LOG.warnf("Could not sign %s out of Jitsi meetings: Keycloak is stopping", target);
             return;
         }
-        delivery.run(() -> delivery.resolve(factory, channel, target), target);
+        long decidedAt = Now.seconds();
+        delivery.run(() -> delivery.resolve(factory, channel, target, decidedAt), target);
     }
 
     private void run(Runnable task, Object what) {
@@ -128,7 +130,8 @@ public final class SignOutDelivery {
         }
     }
 
-    private void resolve(KeycloakSessionFactory factory, MeetingSignOut.Channel channel, MeetingSignOut.Target target) {
+    /** @param decidedAt when the change committed (whole seconds): tokens issued up to then are signed out, none issued later */
+    private void resolve(KeycloakSessionFactory factory, MeetingSignOut.Channel channel, MeetingSignOut.Target target, long decidedAt) {
         Plan plan;
         try {
             plan = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
@@ -149,7 +152,7 @@ public final class SignOutDelivery {
             return;
         }
         for (MeetingSignOut.Subject subject : plan.subjects()) {
-            Try first = new Try(factory, channel, subject, target, plan.until());
+            Try first = new Try(factory, channel, subject, target, plan.until(), decidedAt);
             pending.incrementAndGet();
             run(first::attempt, target);
         }
@@ -165,16 +168,18 @@ public final class SignOutDelivery {
         private final MeetingSignOut.Subject subject;
         private final MeetingSignOut.Target target;
         private final Instant until;
+        private final long decidedAt;
         private int attempts;
         private Duration pause = FIRST_PAUSE;
 
         Try(KeycloakSessionFactory factory, MeetingSignOut.Channel channel, MeetingSignOut.Subject subject,
-            MeetingSignOut.Target target, Instant until) {
+            MeetingSignOut.Target target, Instant until, long decidedAt) {
             this.factory = factory;
             this.channel = channel;
             this.subject = subject;
             this.target = target;
             this.until = until;
+            this.decidedAt = decidedAt;
         }
 
         void attempt() {
@@ -183,7 +188,11 @@ public final class SignOutDelivery {
             try {
                 Signed signed = KeycloakModelUtils.runJobInTransactionWithResult(factory, this::sign);
                 if (signed == null) {
-                    done(null);
+                    pending.decrementAndGet();
+                    if (attempts > 1) {
+                        LOG.infof("No longer signing %s out of Jitsi meetings at try %d: they may host again (or are gone with the realm "
+                                + "or client jitsi); nothing sent", what(), attempts);
+                    }
                     return;
                 }
                 failure = post(signed);
@@ -244,7 +253,7 @@ public final class SignOutDelivery {
             }
             // The token manager signs for the client in the context, as for Keycloak's own logout tokens.
             session.getContext().setClient(client);
-            String token = session.tokens().encode(MeetingSignOut.logoutToken(channel.issuer(), client.getClientId(), subject.sub()));
+            String token = session.tokens().encode(MeetingSignOut.logoutToken(channel.issuer(), client.getClientId(), subject.sub(), decidedAt));
             return new Signed(token, session.getProvider(HttpClientProvider.class).getHttpClient());
         }
 

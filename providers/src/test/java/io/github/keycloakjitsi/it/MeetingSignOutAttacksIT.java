@@ -138,6 +138,8 @@ class MeetingSignOutAttacksIT {
             attacks.put("nonce not allowed", ignored -> sign(trusted, header(), with(claims(user.id(), sid), b -> b.claim("nonce", "n"))));
             attacks.put("jti missing", ignored -> sign(trusted, header(), with(claims(user.id(), sid), b -> b.jwtID(null))));
             attacks.put("sub or sid missing", ignored -> sign(trusted, header(), with(claims(user.id(), sid), b -> b.subject(null).claim("sid", null))));
+            attacks.put("signed_out_at must be a whole number, not after iat", ignored -> sign(trusted, header(), with(claims(user.id(), sid),
+                    b -> b.claim("signed_out_at", Instant.now().getEpochSecond() + 60))));
 
             for (Map.Entry<String, UnaryOperator<String>> attack : attacks.entrySet()) {
                 HttpResponse<String> answer = post(Http.form(Map.of("logout_token", attack.getValue().apply(null))), "application/x-www-form-urlencoded");
@@ -154,8 +156,10 @@ class MeetingSignOutAttacksIT {
             numbers.put("\"exp\":" + (now + 120) + ".5", "exp missing or not a whole number");
             numbers.put("\"exp\":\"" + (now + 120) + "\"", "exp missing or not a whole number");
             numbers.put("\"iat\":" + now + ".5", "iat missing or not a whole number");
+            numbers.put("\"signed_out_at\":" + (now - 10) + ".5", "signed_out_at must be a whole number, not after iat");
+            numbers.put("\"signed_out_at\":\"" + (now - 10) + "\"", "signed_out_at must be a whole number, not after iat");
             for (Map.Entry<String, String> number : numbers.entrySet()) {
-                String name = number.getKey().substring(1, 4);
+                String name = number.getKey().substring(1, number.getKey().indexOf('"', 1));
                 String json = with(claims(user.id(), sid), b -> b.claim(name, null)).toString();
                 String payload = json.substring(0, json.length() - 1) + "," + number.getKey() + "}";
                 HttpResponse<String> answer = post(Http.form(Map.of("logout_token", signJson(trusted, header(), payload))), "application/x-www-form-urlencoded");

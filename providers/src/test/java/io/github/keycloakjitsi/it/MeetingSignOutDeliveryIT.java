@@ -39,7 +39,8 @@ class MeetingSignOutDeliveryIT {
     /** The longest pause between two tries of a sign-out (SignOutDelivery), and a margin for a try and Prosody's start. */
     private static final Duration RETRY_BOUND = Duration.ofSeconds(60 + 30);
 
-    private enum Mode { FORWARD, TRICKLE }
+    /** FORWARD: as nginx; TRICKLE: a byte a second; LOSE_ANSWER: Prosody gets the request, Keycloak a 502 (the answer lost on the way). */
+    private enum Mode { FORWARD, TRICKLE, LOSE_ANSWER }
 
     private static KeycloakServer server;
     private static AdminApi admin;
@@ -49,6 +50,7 @@ class MeetingSignOutDeliveryIT {
     private static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.FORWARD);
     private static final AtomicInteger TRICKLING = new AtomicInteger();
     private static final AtomicInteger UNANSWERED = new AtomicInteger();
+    private static final AtomicInteger LOST_ANSWERS = new AtomicInteger();
     private static final CountDownLatch STOPPING = new CountDownLatch(1);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -171,6 +173,47 @@ class MeetingSignOutDeliveryIT {
         }
     }
 
+    /**
+     * An admin's "Sign out" of a user whose answer never gets back to Keycloak: Prosody gets every
+     * try. The user signs in again and joins between two tries: the later tries remove only
+     * who joined with a token from before the sign-out (the logout token says when Keycloak
+     * decided), not the new participant, and refuse the old token, not the new one.
+     */
+    @Test
+    void laterTriesOfASignOutLeaveWhoSignedInAgainAlone() {
+        AdminApi.TestUser user = admin.newUser("signs-in-again");
+        String before = login(user);
+        try (XmppClient earlier = join(before)) {
+            MODE.set(Mode.LOSE_ANSWER);
+            try {
+                admin.signOut(user.id());
+                MeetingSignOutIT.waitUntil(earlier::isClosed, MeetingSignOutIT.BOUND, "signed out while the answers get lost");
+                // Tokens carry whole seconds: one issued in the second of the sign-out counts as issued before it.
+                long signedOut = java.time.Instant.now().getEpochSecond();
+                MeetingSignOutIT.waitUntil(() -> java.time.Instant.now().getEpochSecond() > signedOut, Duration.ofSeconds(2),
+                        "the next second");
+                String after = login(user);
+                try (XmppClient later = join(after)) {
+                    int lost = LOST_ANSWERS.get();
+                    int prosodyLog = prosody.log().length(); // Prosody appends to its log
+                    MeetingSignOutIT.waitUntil(() -> LOST_ANSWERS.get() >= lost + 2, RETRY_BOUND,
+                            "two more tries of the sign-out reaching Prosody after the user joined again");
+                    try (XmppClient another = join(after)) {
+                        assertThat(another.isClosed()).as("the token from after the sign-out signs in and joins").isFalse();
+                    }
+                    String log = prosody.log().substring(prosodyLog);
+                    assertThat(log).as("Prosody took the later tries").contains("Keycloak signed out a user: 0 connection(s) removed")
+                            .doesNotContain("Keycloak signed out a user: 1 connection(s) removed")
+                            .doesNotContain("Refused a token at login");
+                    assertThat(later.isClosed()).as("the participant who joined after the sign-out stays: " + later.received()).isFalse();
+                }
+            } finally {
+                MODE.set(Mode.FORWARD);
+            }
+        }
+        assertRefused(before);
+    }
+
     private static String login(AdminApi.TestUser user) {
         return new JitsiWebClient(server).login(user.username(), user.password()).accessToken();
     }
@@ -217,6 +260,11 @@ class MeetingSignOutDeliveryIT {
                 byte[] bad = ("Prosody: " + e).getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(502, bad.length);
                 exchange.getResponseBody().write(bad);
+                return;
+            }
+            if (MODE.get() == Mode.LOSE_ANSWER) {
+                LOST_ANSWERS.incrementAndGet();
+                exchange.sendResponseHeaders(502, -1);
                 return;
             }
             exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);

@@ -54,7 +54,10 @@ class ConfigSnippetsTest {
         assertThat(ConfigSnippets.of(settings(RoomTokenSettings.CLIENTS.key(), "jitsi##app2"), URLS.realmIssuer(), URLS).get("prosody"))
                 .contains("    keycloak_logout_audiences = { \"jitsi\", \"app2\", \"jitsi-join\" }\n");
         assertThat(ConfigSnippets.of(settings(RoomTokenSettings.CLIENTS.key(), "app2##jitsi-join"), URLS.realmIssuer(), URLS).get("prosody"))
-                .as("each once").contains("    keycloak_logout_audiences = { \"app2\", \"jitsi-join\" }\n");
+                .as("each once, and client jitsi, which the bundle's own logout tokens name, also when it is not a Jitsi client")
+                .contains("    keycloak_logout_audiences = { \"jitsi\", \"app2\", \"jitsi-join\" }\n");
+        assertThat(ConfigSnippets.of(settings(RoomTokenSettings.CLIENTS.key(), "app2##jitsi"), URLS.realmIssuer(), URLS).get("prosody"))
+                .contains("    keycloak_logout_audiences = { \"jitsi\", \"app2\", \"jitsi-join\" }\n");
         assertThat(ConfigSnippets.of(settings(RoomTokenSettings.CLIENTS.key(), "jitsi##a\"b\\c"), URLS.realmIssuer(), URLS).get("prosody"))
                 .as("a client id is a Lua string, whatever it holds")
                 .contains("    keycloak_logout_audiences = { \"jitsi\", \"a\\\"b\\\\c\", \"jitsi-join\" }\n");
