@@ -400,6 +400,9 @@ class MeetingSignOutIT {
         try {
             assertThat((List<String>) discovery().get("problems")).as("the admin is told")
                     .anySatisfy(p -> assertThat(p).contains("Client " + app + " is a Jitsi client, but has no Backchannel logout URL"));
+            String prosodyUrl = admin.client("jitsi").getAttributes().get("backchannel.logout.url");
+            assertThat((List<String>) discovery().get("problems")).as("discovery, open to anyone, does not say where Prosody listens")
+                    .noneSatisfy(p -> assertThat(p).contains(prosodyUrl));
             rep.getAttributes().put("backchannel.logout.url", url);
             admin.realm().clients().get(appId).update(rep);
             assertThat((List<String>) discovery().get("problems")).noneSatisfy(p -> assertThat(p).contains(app));
