@@ -3,9 +3,11 @@ package io.github.keycloakjitsi.keycloak;
 import io.github.keycloakjitsi.core.InvalidSettingsException;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +27,29 @@ public final class MapperSettings {
     private static final int MAX_ENTRIES = 256;
     private static final Logger LOG = Logger.getLogger(MapperSettings.class);
     private static final Map<Map<String, String>, Optional<JitsiSettings>> PARSED = new ConcurrentHashMap<>();
+    private static final String THIS_REQUEST = "jitsi.mapper-settings";
 
     private MapperSettings() {
+    }
+
+    /**
+     * {@link #of(ProtocolMapperModel)}, found once per request and config: a token request asks for
+     * the same mapper's settings for each token it writes, and finding a config among the parsed
+     * ones compares all its entries. Within one request Keycloak hands out the same config object.
+     */
+    public static Optional<JitsiSettings> of(KeycloakSession session, ProtocolMapperModel mapper) {
+        @SuppressWarnings("unchecked")
+        Map<Map<String, String>, Optional<JitsiSettings>> seen = session.getAttribute(THIS_REQUEST, Map.class);
+        if (seen == null) {
+            seen = new IdentityHashMap<>();
+            session.setAttribute(THIS_REQUEST, seen);
+        }
+        Optional<JitsiSettings> settings = seen.get(mapper.getConfig());
+        if (settings == null) {
+            settings = of(mapper);
+            seen.put(mapper.getConfig(), settings);
+        }
+        return settings;
     }
 
     /** The mapper's settings, or empty when they are invalid. */

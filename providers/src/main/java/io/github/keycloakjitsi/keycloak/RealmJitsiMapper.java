@@ -21,7 +21,15 @@ public final class RealmJitsiMapper {
 
     /** The Jitsi Meet mapper of client {@code jitsi}, or empty when the realm has none. */
     public static Optional<ProtocolMapperModel> find(RealmModel realm) {
-        ClientModel client = realm.getClientByClientId(CLIENT_ID);
+        return find(realm.getClientByClientId(CLIENT_ID));
+    }
+
+    /** {@link #find(RealmModel)} for a token of {@code client}: no look-up when that is {@code jitsi} itself. */
+    public static Optional<ProtocolMapperModel> find(RealmModel realm, ClientModel client) {
+        return CLIENT_ID.equals(client.getClientId()) ? find(client) : find(realm);
+    }
+
+    private static Optional<ProtocolMapperModel> find(ClientModel client) {
         if (client == null) {
             return Optional.empty();
         }

@@ -111,7 +111,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
                             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        MapperSettings.of(mappingModel).ifPresent(settings ->
+        MapperSettings.of(session, mappingModel).ifPresent(settings ->
                 token.getOtherClaims().put("context", context(settings, mappingModel, userSession, session).claim()));
     }
 
@@ -124,10 +124,24 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
         String key = "jitsi.context." + mappingModel.getId() + "." + userSession.getUser().getId();
         JitsiContext context = session.getAttribute(key, JitsiContext.class);
         if (context == null) {
-            context = JitsiContext.of(settings, new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser()));
+            context = JitsiContext.of(settings, user(session, userSession));
             session.setAttribute(key, context);
         }
         return context;
+    }
+
+    /**
+     * The user as this request finds it, one for the claims and the host check: its roles are
+     * worked out once ({@link KeycloakUserFacts}), not for each question.
+     */
+    private static KeycloakUserFacts user(KeycloakSession session, UserSessionModel userSession) {
+        String key = "jitsi.user." + userSession.getUser().getId();
+        KeycloakUserFacts user = session.getAttribute(key, KeycloakUserFacts.class);
+        if (user == null) {
+            user = new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser());
+            session.setAttribute(key, user);
+        }
+        return user;
     }
 
     @Override
@@ -135,7 +149,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformAccessToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInAccessToken(mappingModel)) {
-            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
+            MapperSettings.of(session, mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
         }
         return mapped;
     }
@@ -145,7 +159,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
                                                    UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
         AccessToken mapped = super.transformIntrospectionToken(token, mappingModel, session, userSession, clientSessionCtx);
         if (OIDCAttributeMapperHelper.includeInIntrospection(mappingModel)) {
-            MapperSettings.of(mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
+            MapperSettings.of(session, mappingModel).ifPresent(settings -> setJitsiTokenClaims(mapped, settings, session, userSession, clientSessionCtx));
         }
         return mapped;
     }
@@ -161,10 +175,9 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
      */
     private static boolean mayBeForJitsi(JitsiSettings jitsi, KeycloakSession session, UserSessionModel userSession,
                                          ClientSessionContext clientSessionCtx) {
-        RealmModel realm = userSession.getRealm();
         return jitsi.roomTokens().clients().contains(clientSessionCtx.getClientSession().getClient().getClientId())
-                && jitsi.whyNotAHost(new KeycloakUserFacts(session, realm, userSession.getUser())).isEmpty()
-                && !ClientIds.exists(realm, jitsi.audience());
+                && jitsi.whyNotAHost(user(session, userSession)).isEmpty()
+                && !ClientIds.exists(userSession.getRealm(), jitsi.audience());
     }
 
     /**
@@ -173,7 +186,8 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
      */
     private static void setJitsiTokenClaims(AccessToken token, JitsiSettings settings, KeycloakSession session,
                                             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
-        Optional<JitsiSettings> realmSettings = RealmJitsiMapper.find(userSession.getRealm()).flatMap(MapperSettings::of);
+        Optional<JitsiSettings> realmSettings = RealmJitsiMapper.find(userSession.getRealm(), clientSessionCtx.getClientSession().getClient())
+                .flatMap(mapper -> MapperSettings.of(session, mapper));
         if (realmSettings.isEmpty() || !mayBeForJitsi(realmSettings.get(), session, userSession, clientSessionCtx)) {
             List<String> jitsiAudiences = List.of(settings.audience(), realmSettings.map(JitsiSettings::audience).orElse(settings.audience()));
             String[] audience = token.getAudience();

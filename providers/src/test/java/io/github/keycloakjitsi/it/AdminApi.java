@@ -351,6 +351,26 @@ final class AdminApi {
         return createClient(client);
     }
 
+    /**
+     * A copy of client jitsi the same in all but its mappers, login flow included: the Jitsi Meet
+     * mapper left out and {@code instead} in its place. What a benchmark of the mapper compares with.
+     */
+    String createJitsiClientTwinWithoutJitsiMapper(String clientId, List<ProtocolMapperRepresentation> instead) {
+        ClientRepresentation client = client("jitsi");
+        client.setId(null);
+        client.setClientId(clientId);
+        List<ProtocolMapperRepresentation> mappers = new ArrayList<>();
+        for (ProtocolMapperRepresentation mapper : client.getProtocolMappers()) {
+            if (!"oidc-jitsi-meet-mapper".equals(mapper.getProtocolMapper())) {
+                mapper.setId(null);
+                mappers.add(mapper);
+            }
+        }
+        mappers.addAll(instead);
+        client.setProtocolMappers(mappers);
+        return createClient(client);
+    }
+
     /** A copy of client jitsi without its login gate: the copies try mapper settings on any user. */
     private ClientRepresentation copyOfJitsi(String clientId) {
         ClientRepresentation client = client("jitsi");
