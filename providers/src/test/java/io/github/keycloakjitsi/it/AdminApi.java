@@ -343,29 +343,22 @@ final class AdminApi {
 
     /** The same with other mappers in its place (say, Keycloak's own writing the same claims). */
     String createJitsiClientCopyWithoutJitsiMapper(String clientId, List<ProtocolMapperRepresentation> instead) {
-        ClientRepresentation client = copyOfJitsi(clientId);
-        List<ProtocolMapperRepresentation> mappers = new ArrayList<>(client.getProtocolMappers().stream()
-                .filter(m -> !"oidc-jitsi-meet-mapper".equals(m.getProtocolMapper())).toList());
-        mappers.addAll(instead);
-        client.setProtocolMappers(mappers);
-        return createClient(client);
+        return createWithoutJitsiMapper(copyOfJitsi(clientId), instead);
     }
 
     /**
-     * A copy of client jitsi the same in all but its mappers, login flow included: the Jitsi Meet
+     * A twin of client jitsi, the same in all but its mappers, login flow included: the Jitsi Meet
      * mapper left out and {@code instead} in its place. What a benchmark of the mapper compares with.
      */
     String createJitsiClientTwinWithoutJitsiMapper(String clientId, List<ProtocolMapperRepresentation> instead) {
-        ClientRepresentation client = client("jitsi");
-        client.setId(null);
-        client.setClientId(clientId);
-        List<ProtocolMapperRepresentation> mappers = new ArrayList<>();
-        for (ProtocolMapperRepresentation mapper : client.getProtocolMappers()) {
-            if (!"oidc-jitsi-meet-mapper".equals(mapper.getProtocolMapper())) {
-                mapper.setId(null);
-                mappers.add(mapper);
-            }
-        }
+        ClientRepresentation client = copyOfJitsi(clientId);
+        client.setAuthenticationFlowBindingOverrides(client("jitsi").getAuthenticationFlowBindingOverrides());
+        return createWithoutJitsiMapper(client, instead);
+    }
+
+    private String createWithoutJitsiMapper(ClientRepresentation client, List<ProtocolMapperRepresentation> instead) {
+        List<ProtocolMapperRepresentation> mappers = new ArrayList<>(client.getProtocolMappers().stream()
+                .filter(m -> !"oidc-jitsi-meet-mapper".equals(m.getProtocolMapper())).toList());
         mappers.addAll(instead);
         client.setProtocolMappers(mappers);
         return createClient(client);
