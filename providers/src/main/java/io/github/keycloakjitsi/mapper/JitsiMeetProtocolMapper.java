@@ -124,24 +124,10 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
         String key = "jitsi.context." + mappingModel.getId() + "." + userSession.getUser().getId();
         JitsiContext context = session.getAttribute(key, JitsiContext.class);
         if (context == null) {
-            context = JitsiContext.of(settings, user(session, userSession));
+            context = JitsiContext.of(settings, new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser()));
             session.setAttribute(key, context);
         }
         return context;
-    }
-
-    /**
-     * The user as this request finds it, one for the claims and the host check: its roles are
-     * worked out once ({@link KeycloakUserFacts}), not for each question.
-     */
-    private static KeycloakUserFacts user(KeycloakSession session, UserSessionModel userSession) {
-        String key = "jitsi.user." + userSession.getUser().getId();
-        KeycloakUserFacts user = session.getAttribute(key, KeycloakUserFacts.class);
-        if (user == null) {
-            user = new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser());
-            session.setAttribute(key, user);
-        }
-        return user;
     }
 
     @Override
@@ -176,7 +162,7 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
     private static boolean mayBeForJitsi(JitsiSettings jitsi, KeycloakSession session, UserSessionModel userSession,
                                          ClientSessionContext clientSessionCtx) {
         return jitsi.roomTokens().clients().contains(clientSessionCtx.getClientSession().getClient().getClientId())
-                && jitsi.whyNotAHost(user(session, userSession)).isEmpty()
+                && jitsi.whyNotAHost(new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser())).isEmpty()
                 && !ClientIds.exists(userSession.getRealm(), jitsi.audience());
     }
 
