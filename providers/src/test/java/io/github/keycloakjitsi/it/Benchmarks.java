@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * The load driver of the benchmarks: wrk (Debian's package), a small C client, so that on a
  * 2-core machine the driver takes as little CPU from Keycloak as possible. Variants are measured
- * in alternating rounds within one run, so machine noise hits them alike; results are ratios.
+ * in rounds of a balanced order ({@link #order}) within one run, so machine noise hits them alike; results are ratios.
  * Keycloak's own CPU time per request is measured too, independent of the driver.
  */
 final class Benchmarks {
@@ -89,8 +89,9 @@ final class Benchmarks {
     }
 
     /**
-     * Warms each variant up, then measures them in {@code rounds} alternating rounds (the order
-     * flips every round, so neither always runs first); returns each variant's windows by name.
+     * Warms each variant up, then measures them in {@code rounds} rounds (rounded up to whole
+     * {@link #balancedRounds}), each variant once per round in the order of {@link #order}; returns
+     * each variant's windows by name.
      */
     static Map<String, List<Window>> alternate(KeycloakServer server, List<Variant> variants, int connections,
                                                int rounds, Duration round, Duration warmup) {
@@ -111,17 +112,40 @@ final class Benchmarks {
                 run(server, variant, connections, left.compareTo(round) < 0 ? left : round);
             }
         }
-        for (int r = 0; r < rounds; r++) {
-            List<Supplier<Variant>> order = new ArrayList<>(variants);
-            if (r % 2 == 1) {
-                Collections.reverse(order);
-            }
-            for (Supplier<Variant> v : order) {
-                Variant variant = v.get();
+        int square = balancedRounds(variants.size());
+        for (int r = 0; r < (rounds + square - 1) / square * square; r++) {
+            for (int v : order(variants.size(), r)) {
+                Variant variant = variants.get(v).get();
                 windows.computeIfAbsent(variant.name(), k -> new ArrayList<>()).add(run(server, variant, connections, round));
             }
         }
         return windows;
+    }
+
+    /**
+     * The order of the variants in round {@code round}: a Williams design, the crossover design that
+     * balances order and carry-over. Over {@link #balancedRounds} rounds every variant runs in every
+     * place equally often and right after every other variant equally often, so a place in the round
+     * or a neighbour that slows what follows it (garbage left, caches) costs all variants alike. With
+     * two variants it is A B, B A. The first row is 0, 1, n-1, 2, n-2, ...; the next rows add the
+     * round's number; with an odd number of variants the rows come again, reversed.
+     */
+    static List<Integer> order(int variants, int round) {
+        int row = round % balancedRounds(variants);
+        List<Integer> order = new ArrayList<>();
+        for (int place = 0, low = 1, high = variants - 1; place < variants; place++) {
+            int first = place == 0 ? 0 : place % 2 == 1 ? low++ : high--;
+            order.add((first + row) % variants);
+        }
+        if (row >= variants) {
+            Collections.reverse(order);
+        }
+        return order;
+    }
+
+    /** Rounds after which {@link #order} is balanced: the number of variants if even, twice it if odd. */
+    static int balancedRounds(int variants) {
+        return variants % 2 == 0 ? variants : 2 * variants;
     }
 
     /** Answered requests per second of all of a variant's windows together. */
@@ -155,6 +179,36 @@ final class Benchmarks {
                 median(cpu), Collections.min(cpu), Collections.max(cpu));
     }
 
+    /**
+     * A 95% interval for {@code a}'s rate over {@code b}'s (in requests per second) and for b's CPU
+     * per request over a's: the 2.5th and 97.5th percentiles of the ratio over 10000 resamplings of
+     * the rounds with replacement, each round's pair kept together (a bootstrap; fixed seed, so the
+     * same windows give the same interval). It tells how far this run's noise leaves the ratio open.
+     */
+    static String interval(List<Window> a, List<Window> b) {
+        int n = Math.min(a.size(), b.size());
+        java.util.Random random = new java.util.Random(42);
+        double[] rates = new double[10_000];
+        double[] cpu = new double[rates.length];
+        for (int i = 0; i < rates.length; i++) {
+            List<Window> sampleA = new ArrayList<>();
+            List<Window> sampleB = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                int round = random.nextInt(n);
+                sampleA.add(a.get(round));
+                sampleB.add(b.get(round));
+            }
+            rates[i] = rate(sampleA) / rate(sampleB);
+            cpu[i] = serverCpuPerRequest(sampleB) / serverCpuPerRequest(sampleA);
+        }
+        java.util.Arrays.sort(rates);
+        java.util.Arrays.sort(cpu);
+        int low = (int) (0.025 * rates.length);
+        int high = (int) (0.975 * rates.length) - 1;
+        return String.format("95%% interval %.3f to %.3f in requests per second, %.3f to %.3f in Keycloak CPU per request",
+                rates[low], rates[high], cpu[low], cpu[high]);
+    }
+
     static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
@@ -173,10 +227,10 @@ final class Benchmarks {
     }
 
     /** The run's heading and a table per variant: requests, failures, req/s, p50/p99 latency, Keycloak CPU per request. */
-    static String table(String title, Map<String, List<Window>> windows, int connections, int rounds, Duration round, Duration warmup) {
+    static String table(String title, Map<String, List<Window>> windows, int connections, Duration round, Duration warmup) {
         StringBuilder md = new StringBuilder(title).append("\n\n");
         md.append("Run ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, wrk with 1 thread and ")
-                .append(connections).append(" connections, ").append(rounds).append(" alternating rounds of ")
+                .append(connections).append(" connections, ").append(windows.values().iterator().next().size()).append(" rounds (balanced order) of ")
                 .append(round.toSeconds()).append(" s per variant after ").append(warmup.toSeconds()).append(" s warm-up each.\n\n");
         md.append("| variant | requests | failures | req/s | p50 ms | p99 ms | Keycloak CPU ms/req |\n|---|---|---|---|---|---|---|\n");
         windows.forEach((name, list) -> md.append(String.format("| %s | %d | %d | %.1f | %.2f | %.2f | %.3f |%n", name,
@@ -192,11 +246,23 @@ final class Benchmarks {
      * by how often they were the deepest such frame. A share of samples is a ratio within one
      * recording, so machine noise hits both sides of it alike.
      */
-    record Profile(long samples, long inPrefix, Map<String, Long> topFrames) {
+    record Profile(long samples, long inPrefix, Map<String, Long> topFrames, double allocated, double allocatedInPrefix,
+                   Map<String, Double> topAllocating) {
         double share() {
             return samples == 0 ? 0 : (double) inPrefix / samples;
         }
+
+        /**
+         * The share of the bytes allocated (the weights of the recorder's allocation samples) by a
+         * stack with a frame of the prefix: garbage the collector's threads clean up, which no
+         * execution sample of the request threads shows.
+         */
+        double allocationShare() {
+            return allocated == 0 ? 0 : allocatedInPrefix / allocated;
+        }
     }
+
+    private static final Pattern WEIGHT = Pattern.compile("weight = ([\\d.]+) (bytes?|kB|MB|GB)");
 
     static Profile profile(KeycloakServer server, Variant variant, int connections, Duration duration, String prefix) {
         try {
@@ -208,28 +274,63 @@ final class Benchmarks {
             jdkTool(bin.resolve("jcmd"), pid, "JFR.stop", "name=benchmark", "filename=" + recording);
             String samples = jdkTool(bin.resolve("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth", "256",
                     recording.toString());
+            String allocations = jdkTool(bin.resolve("jfr"), "print", "--events", "jdk.ObjectAllocationSample", "--stack-depth", "256",
+                    recording.toString());
             Files.delete(recording);
             long total = 0;
             long in = 0;
-            Map<String, Long> top = new LinkedHashMap<>();
+            Map<String, Double> top = new LinkedHashMap<>();
             for (String sample : samples.split("jdk\\.ExecutionSample \\{")) {
                 if (!sample.contains("stackTrace")) {
                     continue;
                 }
                 total++;
-                java.util.Optional<String> deepest = sample.lines().map(String::strip).filter(l -> l.startsWith(prefix)).findFirst();
+                java.util.Optional<String> deepest = deepest(sample, prefix);
                 if (deepest.isPresent()) {
                     in++;
-                    top.merge(deepest.get().replaceAll("\\s+line:.*", ""), 1L, Long::sum);
+                    top.merge(deepest.get(), 1.0, Double::sum);
+                }
+            }
+            double allocated = 0;
+            double allocatedIn = 0;
+            Map<String, Double> topAllocating = new LinkedHashMap<>();
+            for (String sample : allocations.split("jdk\\.ObjectAllocationSample \\{")) {
+                Matcher weight = WEIGHT.matcher(sample);
+                if (!weight.find()) {
+                    continue;
+                }
+                double bytes = Double.parseDouble(weight.group(1)) * switch (weight.group(2)) {
+                    case "kB" -> 1e3;
+                    case "MB" -> 1e6;
+                    case "GB" -> 1e9;
+                    default -> 1;
+                };
+                allocated += bytes;
+                java.util.Optional<String> deepest = deepest(sample, prefix);
+                if (deepest.isPresent()) {
+                    allocatedIn += bytes;
+                    topAllocating.merge(deepest.get(), bytes, Double::sum);
                 }
             }
             Map<String, Long> sorted = new LinkedHashMap<>();
-            top.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-                    .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-            return new Profile(total, in, sorted);
+            mostFirst(top).forEach((frame, count) -> sorted.put(frame, count.longValue()));
+            return new Profile(total, in, sorted, allocated, allocatedIn, mostFirst(topAllocating));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The deepest frame of {@code prefix} in a printed stack, without its line. */
+    private static java.util.Optional<String> deepest(String printedEvent, String prefix) {
+        return printedEvent.lines().map(String::strip).filter(l -> l.startsWith(prefix)).findFirst()
+                .map(frame -> frame.replaceAll("\\s+line:.*", ""));
+    }
+
+    private static Map<String, Double> mostFirst(Map<String, Double> counts) {
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     private static String jdkTool(Path tool, String... args) {

@@ -56,7 +56,7 @@ class InviteRedemptionBenchmark {
                     CONNECTIONS, ROUNDS, ROUND, WARMUP);
 
             StringBuilder md = new StringBuilder(Benchmarks.table(
-                    "Guests joining by invitation against hosts' room tokens, one room", windows, CONNECTIONS, ROUNDS, ROUND, WARMUP));
+                    "Guests joining by invitation against hosts' room tokens, one room", windows, CONNECTIONS, ROUND, WARMUP));
             double ratio = Benchmarks.rate(windows.get("POST /jitsi/invite/{key}")) / Benchmarks.rate(windows.get("POST /jitsi/token"));
             md.append(String.format("%ninvitation / room token = %.2f in requests per second (goal >= 0.8); %.2f in Keycloak CPU per request%n",
                     ratio, Benchmarks.serverCpuPerRequest(windows.get("POST /jitsi/token"))

@@ -104,12 +104,10 @@ class MeetingSignOutBenchmark {
             Map<String, List<Benchmarks.Window>> windows = new LinkedHashMap<>();
             Benchmarks.run(with, refreshWith, CONNECTIONS, WARMUP);
             Benchmarks.run(without, refreshWithout, CONNECTIONS, WARMUP);
+            List<Object[]> servers = List.of(new Object[]{with, refreshWith}, new Object[]{without, refreshWithout});
             for (int r = 0; r < ROUNDS; r++) {
-                List<Object[]> order = new ArrayList<>(List.of(new Object[]{with, refreshWith}, new Object[]{without, refreshWithout}));
-                if (r % 2 == 1) {
-                    Collections.reverse(order);
-                }
-                for (Object[] o : order) {
+                for (int i : Benchmarks.order(servers.size(), r)) {
+                    Object[] o = servers.get(i);
                     Benchmarks.Variant v = (Benchmarks.Variant) o[1];
                     windows.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(Benchmarks.run((KeycloakServer) o[0], v, CONNECTIONS, ROUND));
                 }
@@ -124,7 +122,7 @@ class MeetingSignOutBenchmark {
                     percentile(list, 50), percentile(list, 99), list.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6)));
             double loginRatio = mean(loginNanos.get("without")) / mean(loginNanos.get("with"));
             md.append(String.format("%nlogins: without/with mean time = %.3f (1.0: no cost)%n%n", loginRatio));
-            md.append(Benchmarks.table("Refresh grant (client `jitsi`)", windows, CONNECTIONS, ROUNDS, ROUND, WARMUP));
+            md.append(Benchmarks.table("Refresh grant (client `jitsi`)", windows, CONNECTIONS, ROUND, WARMUP));
             md.append(String.format("%nrefresh grants: with/without = %.3f in requests per second; %.3f in Keycloak CPU per request%n",
                     Benchmarks.rate(windows.get(refreshWith.name())) / Benchmarks.rate(windows.get(refreshWithout.name())),
                     Benchmarks.serverCpuPerRequest(windows.get(refreshWithout.name())) / Benchmarks.serverCpuPerRequest(windows.get(refreshWith.name()))));

@@ -49,7 +49,7 @@ class RoomTokenBenchmark {
         double signingRate = rawRs256SigningRate(Duration.ofSeconds(10));
 
         StringBuilder md = new StringBuilder(Benchmarks.table(
-                "Room tokens from /jitsi/token against the refresh grant, same user and client", windows, CONNECTIONS, ROUNDS, ROUND, WARMUP));
+                "Room tokens from /jitsi/token against the refresh grant, same user and client", windows, CONNECTIONS, ROUND, WARMUP));
         double roomRate = Benchmarks.rate(windows.get(ROOM_TOKEN));
         double ratio = roomRate / Benchmarks.rate(windows.get(refresh.name()));
         md.append(String.format("%n/jitsi/token / refresh grant = %.2f in requests per second (goal >= 2); "
