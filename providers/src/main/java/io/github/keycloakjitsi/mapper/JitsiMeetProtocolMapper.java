@@ -161,9 +161,10 @@ public class JitsiMeetProtocolMapper extends AbstractOIDCProtocolMapper
      */
     private static boolean mayBeForJitsi(JitsiSettings jitsi, KeycloakSession session, UserSessionModel userSession,
                                          ClientSessionContext clientSessionCtx) {
+        RealmModel realm = userSession.getRealm();
         return jitsi.roomTokens().clients().contains(clientSessionCtx.getClientSession().getClient().getClientId())
-                && jitsi.whyNotAHost(new KeycloakUserFacts(session, userSession.getRealm(), userSession.getUser())).isEmpty()
-                && !ClientIds.exists(userSession.getRealm(), jitsi.audience());
+                && jitsi.whyNotAHost(new KeycloakUserFacts(session, realm, userSession.getUser())).isEmpty()
+                && !ClientIds.exists(realm, jitsi.audience());
     }
 
     /**
