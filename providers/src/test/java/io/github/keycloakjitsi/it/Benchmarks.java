@@ -161,6 +161,16 @@ final class Benchmarks {
     }
 
     /**
+     * {@code a} against {@code b}: the ratio of all their windows in requests per second (a's over
+     * b's) and in Keycloak CPU per request (b's over a's), then {@link #roundRatios} and
+     * {@link #interval}. The one form every benchmark reports a ratio in.
+     */
+    static String compare(List<Window> a, List<Window> b) {
+        return String.format("%.3f in requests per second, %.3f in Keycloak CPU per request; ", rate(a) / rate(b),
+                serverCpuPerRequest(b) / serverCpuPerRequest(a)) + roundRatios(a, b) + "; " + interval(a, b);
+    }
+
+    /**
      * {@code a} against {@code b} round by round (each round measures both, one right after the
      * other): the median and the range of the rounds' ratios, in requests per second (a's over b's)
      * and in Keycloak CPU per request (b's over a's; above 1, a costs less). Load from other programs

@@ -53,6 +53,8 @@ class BenchmarksTest {
             b.add(window(1000, 1000));
         }
         assertThat(Benchmarks.interval(a, b)).startsWith("95% interval 0.990 to 0.990 in requests per second, 1.000 to 1.000 in");
+        assertThat(Benchmarks.compare(a, b)).startsWith("0.990 in requests per second, 1.000 in Keycloak CPU per request;"
+                + " round by round (8 rounds): median 0.990 (0.990 to 0.990) in requests per second");
     }
 
     @Test

@@ -123,9 +123,8 @@ class MeetingSignOutBenchmark {
             double loginRatio = mean(loginNanos.get("without")) / mean(loginNanos.get("with"));
             md.append(String.format("%nlogins: without/with mean time = %.3f (1.0: no cost)%n%n", loginRatio));
             md.append(Benchmarks.table("Refresh grant (client `jitsi`)", windows, CONNECTIONS, ROUND, WARMUP));
-            md.append(String.format("%nrefresh grants: with/without = %.3f in requests per second; %.3f in Keycloak CPU per request%n",
-                    Benchmarks.rate(windows.get(refreshWith.name())) / Benchmarks.rate(windows.get(refreshWithout.name())),
-                    Benchmarks.serverCpuPerRequest(windows.get(refreshWithout.name())) / Benchmarks.serverCpuPerRequest(windows.get(refreshWith.name()))));
+            md.append("\nrefresh grants, with / without: ")
+                    .append(Benchmarks.compare(windows.get(refreshWith.name()), windows.get(refreshWithout.name()))).append("\n");
             Benchmarks.write("sign-out-listener-cost", md.toString());
             assertThat(Benchmarks.failures(windows)).as("every request answered 200").isZero();
         } finally {

@@ -51,11 +51,8 @@ class RoomTokenBenchmark {
         StringBuilder md = new StringBuilder(Benchmarks.table(
                 "Room tokens from /jitsi/token against the refresh grant, same user and client", windows, CONNECTIONS, ROUND, WARMUP));
         double roomRate = Benchmarks.rate(windows.get(ROOM_TOKEN));
-        double ratio = roomRate / Benchmarks.rate(windows.get(refresh.name()));
-        md.append(String.format("%n/jitsi/token / refresh grant = %.2f in requests per second (goal >= 2); "
-                + "%.2f in server CPU per request%n", ratio,
-                Benchmarks.serverCpuPerRequest(windows.get(refresh.name())) / Benchmarks.serverCpuPerRequest(windows.get(ROOM_TOKEN))));
-        md.append(Benchmarks.roundRatios(windows.get(ROOM_TOKEN), windows.get(refresh.name()))).append("\n");
+        md.append("\n/jitsi/token / refresh grant (goal >= 2): ")
+                .append(Benchmarks.compare(windows.get(ROOM_TOKEN), windows.get(refresh.name()))).append("\n");
         md.append(String.format("Raw RS256 signing in one JVM on this machine (%d threads, RSA 2048, SHA256withRSA): %.0f signatures/s; "
                         + "/jitsi/token reaches %.1f%% of it.%n", Runtime.getRuntime().availableProcessors(), signingRate,
                 100.0 * roomRate / signingRate));

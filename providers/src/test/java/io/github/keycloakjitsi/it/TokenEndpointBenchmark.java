@@ -66,25 +66,13 @@ class TokenEndpointBenchmark {
 
         StringBuilder md = new StringBuilder(Benchmarks.table(
                 "Token endpoint, refresh grant, client `jitsi` with and without the Jitsi Meet mapper", windows, CONNECTIONS, ROUND, WARMUP));
-        double ratio = Benchmarks.rate(windows.get(with.name())) / Benchmarks.rate(windows.get(without.name()));
-        md.append(String.format("%nwith/without = %.3f in requests per second (goal >= 0.99); %.3f in Keycloak CPU per request%n", ratio,
-                Benchmarks.serverCpuPerRequest(windows.get(without.name())) / Benchmarks.serverCpuPerRequest(windows.get(with.name()))));
-        md.append(Benchmarks.roundRatios(windows.get(with.name()), windows.get(without.name()))).append("; ")
-                .append(Benchmarks.interval(windows.get(with.name()), windows.get(without.name()))).append("\n");
-        md.append(String.format("%nThe floor, the second copy without the mapper against the first (equal work): %.3f in requests per second, %.3f"
-                        + " in Keycloak CPU per request; ", Benchmarks.rate(windows.get(again.name())) / Benchmarks.rate(windows.get(without.name())),
-                Benchmarks.serverCpuPerRequest(windows.get(without.name())) / Benchmarks.serverCpuPerRequest(windows.get(again.name()))))
-                .append(Benchmarks.roundRatios(windows.get(again.name()), windows.get(without.name()))).append("; ")
-                .append(Benchmarks.interval(windows.get(again.name()), windows.get(without.name()))).append("\n");
-        md.append(String.format("%nKeycloak's own mappers writing the same claims, against without any: %.3f in requests per second, %.3f in"
-                        + " Keycloak CPU per request; ", Benchmarks.rate(windows.get(keycloakOwn.name())) / Benchmarks.rate(windows.get(without.name())),
-                Benchmarks.serverCpuPerRequest(windows.get(without.name())) / Benchmarks.serverCpuPerRequest(windows.get(keycloakOwn.name()))))
-                .append(Benchmarks.roundRatios(windows.get(keycloakOwn.name()), windows.get(without.name()))).append("\n");
-        md.append(String.format("%nThe Jitsi mapper against Keycloak's own writing the same claims: %.3f in requests per second, %.3f in"
-                        + " Keycloak CPU per request; ", Benchmarks.rate(windows.get(with.name())) / Benchmarks.rate(windows.get(keycloakOwn.name())),
-                Benchmarks.serverCpuPerRequest(windows.get(keycloakOwn.name())) / Benchmarks.serverCpuPerRequest(windows.get(with.name()))))
-                .append(Benchmarks.roundRatios(windows.get(with.name()), windows.get(keycloakOwn.name()))).append("; ")
-                .append(Benchmarks.interval(windows.get(with.name()), windows.get(keycloakOwn.name()))).append("\n");
+        md.append("\nwith / without (goal >= 0.99): ").append(Benchmarks.compare(windows.get(with.name()), windows.get(without.name()))).append("\n");
+        md.append("\nThe floor, the second copy without the mapper against the first (equal work): ")
+                .append(Benchmarks.compare(windows.get(again.name()), windows.get(without.name()))).append("\n");
+        md.append("\nKeycloak's own mappers writing the same claims, against without any: ")
+                .append(Benchmarks.compare(windows.get(keycloakOwn.name()), windows.get(without.name()))).append("\n");
+        md.append("\nThe Jitsi mapper against Keycloak's own writing the same claims: ")
+                .append(Benchmarks.compare(windows.get(with.name()), windows.get(keycloakOwn.name()))).append("\n");
         md.append(String.format("%nToken sizes, bytes of access token / ID token: with the mapper %d / %d, Keycloak's own mappers %d / %d,"
                         + " without it %d / %d%n", withTokens.accessToken().length(), withTokens.idToken().length(),
                 keycloakTokens.accessToken().length(), keycloakTokens.idToken().length(),
