@@ -289,7 +289,7 @@ final class Benchmarks {
             Files.delete(recording);
             long total = 0;
             long in = 0;
-            Map<String, Double> top = new LinkedHashMap<>();
+            Map<String, Long> top = new LinkedHashMap<>();
             for (String sample : samples.split("jdk\\.ExecutionSample \\{")) {
                 if (!sample.contains("stackTrace")) {
                     continue;
@@ -298,7 +298,7 @@ final class Benchmarks {
                 java.util.Optional<String> deepest = deepest(sample, prefix);
                 if (deepest.isPresent()) {
                     in++;
-                    top.merge(deepest.get(), 1.0, Double::sum);
+                    top.merge(deepest.get(), 1L, Long::sum);
                 }
             }
             double allocated = 0;
@@ -322,9 +322,7 @@ final class Benchmarks {
                     topAllocating.merge(deepest.get(), bytes, Double::sum);
                 }
             }
-            Map<String, Long> sorted = new LinkedHashMap<>();
-            mostFirst(top).forEach((frame, count) -> sorted.put(frame, count.longValue()));
-            return new Profile(total, in, sorted, allocated, allocatedIn, mostFirst(topAllocating));
+            return new Profile(total, in, mostFirst(top), allocated, allocatedIn, mostFirst(topAllocating));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -336,9 +334,10 @@ final class Benchmarks {
                 .map(frame -> frame.replaceAll("\\s+line:.*", ""));
     }
 
-    private static Map<String, Double> mostFirst(Map<String, Double> counts) {
-        Map<String, Double> sorted = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+    /** The eight frames with the most, most first. */
+    private static <V extends Comparable<V>> Map<String, V> mostFirst(Map<String, V> counts) {
+        Map<String, V> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, V>comparingByValue().reversed()).limit(8)
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
     }
