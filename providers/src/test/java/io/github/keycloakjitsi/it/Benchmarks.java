@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The load driver of the benchmarks: wrk (Debian's package), a small C client, so that on a
  * 2-core machine the driver takes as little CPU from Keycloak as possible. Variants are measured
- * in rounds of a balanced order ({@link #order}) within one run, so machine noise hits them alike; results are ratios.
+ * in rounds of a balanced order ({@link #order}) or all at the same time ({@link #together}) within
+ * one run, so machine noise hits them alike; results are ratios.
  * Keycloak's own CPU time per request is measured too, independent of the driver.
  */
 final class Benchmarks {
@@ -27,7 +28,10 @@ final class Benchmarks {
     record Variant(String name, String url, Map<String, String> headers, String formBody) {
     }
 
-    /** One wrk run: answered requests, non-2xx answers, latency percentiles, and Keycloak's CPU time meanwhile. */
+    /**
+     * One wrk run: answered requests, non-2xx answers, latency percentiles, and Keycloak's CPU time
+     * meanwhile ({@code null} when the variants ran {@link #together}: then the CPU is theirs jointly).
+     */
     record Window(long requests, long failures, double p50Millis, double p99Millis, Duration duration, Duration serverCpu) {
     }
 
@@ -39,6 +43,13 @@ final class Benchmarks {
     }
 
     static Window run(KeycloakServer server, Variant variant, int connections, Duration duration) {
+        Duration cpuBefore = server.cpuTime();
+        String output = wrk(variant, connections, duration);
+        return parse(output, server.cpuTime().minus(cpuBefore));
+    }
+
+    /** Runs wrk against one variant and returns its summary. */
+    private static String wrk(Variant variant, int connections, Duration duration) {
         try {
             Path script = Files.createTempFile("wrk", ".lua");
             StringBuilder lua = new StringBuilder("wrk.method = \"POST\"\n")
@@ -46,15 +57,13 @@ final class Benchmarks {
                     .append("wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n");
             variant.headers().forEach((k, v) -> lua.append("wrk.headers[\"").append(k).append("\"] = [[").append(v).append("]]\n"));
             Files.writeString(script, lua);
-            Duration cpuBefore = server.cpuTime();
             ProjectFiles.Process.Result result = ProjectFiles.Process.run(ProjectFiles.root(), List.of("wrk", "-t1", "-c" + connections,
                     "-d" + duration.toSeconds() + "s", "--latency", "-s", script.toString(), variant.url()), Map.of());
-            Duration cpu = server.cpuTime().minus(cpuBefore);
             Files.delete(script);
             if (result.exitCode() != 0) {
                 throw new AssertionError("wrk failed: " + result.output());
             }
-            return parse(result.output(), cpu);
+            return result.output();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -123,6 +132,46 @@ final class Benchmarks {
     }
 
     /**
+     * Every variant at the same time, each through a wrk of its own with {@code connectionsEach}
+     * connections, for {@code rounds} rounds after a warm-up of them all together. Load from other
+     * programs on the machine, which comes and goes and moves single rounds when variants take
+     * turns, then meets all variants at the same moments; the scheduler shares the CPU among the
+     * requests in flight, so the one that needs more CPU answers fewer in the same time. Each
+     * round's wrk processes start in the {@link #order} of the round. Keycloak's CPU time is not
+     * told apart per variant ({@link Window#serverCpu} is null).
+     */
+    static Map<String, List<Window>> together(List<Variant> variants, int connectionsEach, int rounds, Duration round,
+                                              Duration warmup) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(variants.size());
+        try {
+            Map<String, List<Window>> windows = new LinkedHashMap<>();
+            variants.forEach(v -> windows.put(v.name(), new ArrayList<>()));
+            for (int r = -1; r < rounds; r++) {
+                Duration length = r < 0 ? warmup : round;
+                Map<Variant, java.util.concurrent.Future<String>> running = new LinkedHashMap<>();
+                for (int v : order(variants.size(), Math.max(r, 0))) {
+                    Variant variant = variants.get(v);
+                    running.put(variant, pool.submit(() -> wrk(variant, connectionsEach, length)));
+                }
+                for (Map.Entry<Variant, java.util.concurrent.Future<String>> run : running.entrySet()) {
+                    Window window = parse(run.getValue().get(), null);
+                    if (r >= 0) {
+                        windows.get(run.getKey().name()).add(window);
+                    }
+                }
+            }
+            return windows;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * The order of the variants in round {@code round}: a Williams design, the crossover design that
      * balances order and carry-over. Over {@link #balancedRounds} rounds every variant runs in every
      * place equally often and right after every other variant equally often, so a place in the round
@@ -160,63 +209,57 @@ final class Benchmarks {
                 / windows.stream().mapToLong(Window::requests).sum();
     }
 
+    /** One way to compare two sets of windows: its name and the ratio it gives (above 1, the first did better). */
+    private record Measure(String name, java.util.function.BiFunction<List<Window>, List<Window>, Double> ratio) {
+    }
+
+    private static final Measure REQUESTS_PER_SECOND = new Measure("in requests per second", (a, b) -> rate(a) / rate(b));
+    private static final Measure CPU_PER_REQUEST = new Measure("in Keycloak CPU per request",
+            (a, b) -> serverCpuPerRequest(b) / serverCpuPerRequest(a));
+
     /**
-     * {@code a} against {@code b}: the ratio of all their windows in requests per second (a's over
-     * b's) and in Keycloak CPU per request (b's over a's), then {@link #roundRatios} and
-     * {@link #interval}. The one form every benchmark reports a ratio in.
+     * {@code a} against {@code b}, pair of windows by pair (each pair measured in the same round):
+     * in requests per second (a's over b's) and, where Keycloak's CPU was measured for each window
+     * apart, in Keycloak CPU per request (b's over a's; above 1, a costs less). For each: the ratio
+     * of all the windows together; the median and range of the rounds' ratios (load from other
+     * programs that comes and goes moves single rounds); and a 95% interval, the 2.5th and 97.5th
+     * percentiles of the ratio over 10000 resamplings of the rounds with replacement, each round's
+     * pair kept together (a bootstrap; fixed seed, so the same windows give the same interval): how
+     * far this run's noise leaves the ratio open. The one form every benchmark reports a ratio in.
      */
     static String compare(List<Window> a, List<Window> b) {
-        return String.format("%.3f in requests per second, %.3f in Keycloak CPU per request; ", rate(a) / rate(b),
-                serverCpuPerRequest(b) / serverCpuPerRequest(a)) + roundRatios(a, b) + "; " + interval(a, b);
-    }
-
-    /**
-     * {@code a} against {@code b} round by round (each round measures both, one right after the
-     * other): the median and the range of the rounds' ratios, in requests per second (a's over b's)
-     * and in Keycloak CPU per request (b's over a's; above 1, a costs less). Load from other programs
-     * that comes and goes moves single rounds; the median of the rounds moves less than the ratio of
-     * the totals, which one busy round can pull.
-     */
-    static String roundRatios(List<Window> a, List<Window> b) {
-        List<Double> rates = new ArrayList<>();
-        List<Double> cpu = new ArrayList<>();
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            rates.add(rate(List.of(a.get(i))) / rate(List.of(b.get(i))));
-            cpu.add(serverCpuPerRequest(List.of(b.get(i))) / serverCpuPerRequest(List.of(a.get(i))));
-        }
-        return String.format("round by round (%d rounds): median %.3f (%.3f to %.3f) in requests per second, median %.3f (%.3f to %.3f)"
-                + " in Keycloak CPU per request", rates.size(), median(rates), Collections.min(rates), Collections.max(rates),
-                median(cpu), Collections.min(cpu), Collections.max(cpu));
-    }
-
-    /**
-     * A 95% interval for {@code a}'s rate over {@code b}'s (in requests per second) and for b's CPU
-     * per request over a's: the 2.5th and 97.5th percentiles of the ratio over 10000 resamplings of
-     * the rounds with replacement, each round's pair kept together (a bootstrap; fixed seed, so the
-     * same windows give the same interval). It tells how far this run's noise leaves the ratio open.
-     */
-    static String interval(List<Window> a, List<Window> b) {
         int n = Math.min(a.size(), b.size());
-        java.util.Random random = new java.util.Random(42);
-        double[] rates = new double[10_000];
-        double[] cpu = new double[rates.length];
-        for (int i = 0; i < rates.length; i++) {
-            List<Window> sampleA = new ArrayList<>();
-            List<Window> sampleB = new ArrayList<>();
-            for (int j = 0; j < n; j++) {
-                int round = random.nextInt(n);
-                sampleA.add(a.get(round));
-                sampleB.add(b.get(round));
+        List<Measure> measures = cpuMeasuredApart(a) && cpuMeasuredApart(b) ? List.of(REQUESTS_PER_SECOND, CPU_PER_REQUEST)
+                : List.of(REQUESTS_PER_SECOND);
+        List<String> parts = new ArrayList<>();
+        for (Measure measure : measures) {
+            List<Double> rounds = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                rounds.add(measure.ratio().apply(List.of(a.get(i)), List.of(b.get(i))));
             }
-            rates[i] = rate(sampleA) / rate(sampleB);
-            cpu[i] = serverCpuPerRequest(sampleB) / serverCpuPerRequest(sampleA);
+            java.util.Random random = new java.util.Random(42);
+            double[] resampled = new double[10_000];
+            for (int i = 0; i < resampled.length; i++) {
+                List<Window> sampleA = new ArrayList<>();
+                List<Window> sampleB = new ArrayList<>();
+                for (int j = 0; j < n; j++) {
+                    int round = random.nextInt(n);
+                    sampleA.add(a.get(round));
+                    sampleB.add(b.get(round));
+                }
+                resampled[i] = measure.ratio().apply(sampleA, sampleB);
+            }
+            java.util.Arrays.sort(resampled);
+            parts.add(String.format("%.3f %s (round by round: median %.3f, %.3f to %.3f; 95%% interval %.3f to %.3f)",
+                    measure.ratio().apply(a.subList(0, n), b.subList(0, n)), measure.name(), median(rounds), Collections.min(rounds),
+                    Collections.max(rounds), resampled[(int) (0.025 * resampled.length)], resampled[(int) (0.975 * resampled.length) - 1]));
         }
-        java.util.Arrays.sort(rates);
-        java.util.Arrays.sort(cpu);
-        int low = (int) (0.025 * rates.length);
-        int high = (int) (0.975 * rates.length) - 1;
-        return String.format("95%% interval %.3f to %.3f in requests per second, %.3f to %.3f in Keycloak CPU per request",
-                rates[low], rates[high], cpu[low], cpu[high]);
+        return String.join(", ", parts) + ", " + n + " rounds";
+    }
+
+    /** Whether Keycloak's CPU time was measured for each of these windows alone (not when variants ran {@link #together}). */
+    private static boolean cpuMeasuredApart(List<Window> windows) {
+        return windows.stream().allMatch(w -> w.serverCpu() != null);
     }
 
     static double median(List<Double> values) {
@@ -238,25 +281,32 @@ final class Benchmarks {
 
     /** The run's heading and a table per variant: requests, failures, req/s, p50/p99 latency, Keycloak CPU per request. */
     static String table(String title, Map<String, List<Window>> windows, int connections, Duration round, Duration warmup) {
+        boolean apart = windows.values().stream().allMatch(Benchmarks::cpuMeasuredApart);
         StringBuilder md = new StringBuilder(title).append("\n\n");
-        md.append("Run ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, wrk with 1 thread and ")
-                .append(connections).append(" connections, ").append(windows.values().iterator().next().size()).append(" rounds (balanced order) of ")
-                .append(round.toSeconds()).append(" s per variant after ").append(warmup.toSeconds()).append(" s warm-up each.\n\n");
-        md.append("| variant | requests | failures | req/s | p50 ms | p99 ms | Keycloak CPU ms/req |\n|---|---|---|---|---|---|---|\n");
-        windows.forEach((name, list) -> md.append(String.format("| %s | %d | %d | %.1f | %.2f | %.2f | %.3f |%n", name,
+        md.append("Run ").append(Instant.now()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(windows.values().iterator().next().size())
+                .append(apart ? " rounds (balanced order) of %d s per variant after %d s warm-up each, wrk with 1 thread and %d connections.%n%n"
+                        .formatted(round.toSeconds(), warmup.toSeconds(), connections)
+                        : " rounds of %d s with every variant at the same time after %d s warm-up, each variant through a wrk of its own (1 thread, %d connections).%n%n"
+                        .formatted(round.toSeconds(), warmup.toSeconds(), connections));
+        md.append("| variant | requests | failures | req/s | p50 ms | p99 ms |").append(apart ? " Keycloak CPU ms/req |" : "")
+                .append("\n|---|---|---|---|---|---|").append(apart ? "---|" : "").append("\n");
+        windows.forEach((name, list) -> md.append(String.format("| %s | %d | %d | %.1f | %.2f | %.2f |", name,
                 list.stream().mapToLong(Window::requests).sum(), list.stream().mapToLong(Window::failures).sum(), rate(list),
-                weighted(list, Window::p50Millis), weighted(list, Window::p99Millis), serverCpuPerRequest(list))));
+                weighted(list, Window::p50Millis), weighted(list, Window::p99Millis)))
+                .append(apart ? String.format(" %.3f |", serverCpuPerRequest(list)) : "").append("\n"));
         return md.toString();
     }
 
     /**
      * Where Keycloak's CPU goes under one variant's load, sampled by the JDK's flight recorder
      * (10 ms execution samples of every thread, settings "profile"): how many samples there were,
-     * how many had a frame of {@code prefix} on their stack, and the top frames of {@code prefix}
-     * by how often they were the deepest such frame. A share of samples is a ratio within one
+     * how many had a frame of {@code prefix} on their stack, how many stacks were cut off at
+     * {@link #STACK_DEPTH} frames anyway (their outer frames unseen), and the top frames of
+     * {@code prefix} by how often they were the deepest such frame. A share of samples is a ratio within one
      * recording, so machine noise hits both sides of it alike.
      */
-    record Profile(long samples, long inPrefix, Map<String, Long> topFrames, double allocated, double allocatedInPrefix,
+    record Profile(long samples, long inPrefix, long truncated, Map<String, Long> topFrames, double allocated, double allocatedInPrefix,
                    Map<String, Double> topAllocating) {
         double share() {
             return samples == 0 ? 0 : (double) inPrefix / samples;
@@ -272,6 +322,14 @@ final class Benchmarks {
         }
     }
 
+    /**
+     * Frames kept per stack. The recorder keeps 64 by default, cutting off the outer frames of
+     * Keycloak's deep stacks (a sample deep in Keycloak's role model under the mapper would not show
+     * the mapper); it can be raised only before the recorder's first start in the server.
+     */
+    private static final int STACK_DEPTH = 1024;
+    private static final java.util.Set<String> STACK_DEPTH_SET = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private static final Pattern WEIGHT = Pattern.compile("weight = ([\\d.]+) (bytes?|kB|MB|GB)");
 
     static Profile profile(KeycloakServer server, Variant variant, int connections, Duration duration, String prefix) {
@@ -279,22 +337,29 @@ final class Benchmarks {
             Path bin = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
             Path recording = Files.createTempFile("keycloak", ".jfr");
             String pid = String.valueOf(server.javaPid());
+            if (STACK_DEPTH_SET.add(pid)) {
+                jdkTool(bin.resolve("jcmd"), pid, "JFR.configure", "stackdepth=" + STACK_DEPTH);
+            }
             jdkTool(bin.resolve("jcmd"), pid, "JFR.start", "name=benchmark", "settings=profile");
             run(server, variant, connections, duration);
             jdkTool(bin.resolve("jcmd"), pid, "JFR.stop", "name=benchmark", "filename=" + recording);
-            String samples = jdkTool(bin.resolve("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth", "256",
-                    recording.toString());
-            String allocations = jdkTool(bin.resolve("jfr"), "print", "--events", "jdk.ObjectAllocationSample", "--stack-depth", "256",
-                    recording.toString());
+            String samples = jdkTool(bin.resolve("jfr"), "print", "--events", "jdk.ExecutionSample", "--stack-depth",
+                    String.valueOf(STACK_DEPTH), recording.toString());
+            String allocations = jdkTool(bin.resolve("jfr"), "print", "--events", "jdk.ObjectAllocationSample", "--stack-depth",
+                    String.valueOf(STACK_DEPTH), recording.toString());
             Files.delete(recording);
             long total = 0;
             long in = 0;
+            long truncated = 0;
             Map<String, Long> top = new LinkedHashMap<>();
             for (String sample : samples.split("jdk\\.ExecutionSample \\{")) {
                 if (!sample.contains("stackTrace")) {
                     continue;
                 }
                 total++;
+                if (sample.contains("truncated = true")) {
+                    truncated++;
+                }
                 java.util.Optional<String> deepest = deepest(sample, prefix);
                 if (deepest.isPresent()) {
                     in++;
@@ -322,7 +387,7 @@ final class Benchmarks {
                     topAllocating.merge(deepest.get(), bytes, Double::sum);
                 }
             }
-            return new Profile(total, in, mostFirst(top), allocated, allocatedIn, mostFirst(topAllocating));
+            return new Profile(total, in, truncated, mostFirst(top), allocated, allocatedIn, mostFirst(topAllocating));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -120,6 +120,25 @@ class JitsiMapperIT {
     }
 
     @Test
+    void moderatorThroughTheParentOfTheirGroupAndACompositeInsideAComposite() throws Exception {
+        everyoneMayHost(() -> {
+            String outer = unique("faculty");
+            String inner = unique("staff");
+            admin.createRealmRole(outer);
+            admin.createRealmRole(inner);
+            admin.makeComposite(inner, admin.realmRole("jitsi-moderator"));
+            admin.makeComposite(outer, admin.realmRole(inner));
+            String parent = admin.createGroup(unique("school"));
+            String sub = admin.createSubgroup(parent, "maths");
+            AdminApi.TestUser user = admin.newNonHost("nested");
+            admin.joinGroup(user.id(), sub);
+            assertThat(ProsodyRules.isOwner(login(user))).as("before the parent group holds the role").isFalse();
+            admin.grantGroupRealmRole(parent, outer);
+            assertThat(ProsodyRules.isOwner(login(user))).isTrue();
+        });
+    }
+
+    @Test
     void moderatorByGroupMembershipIncludingSubgroups() throws Exception {
         String name = unique("teachers");
         String parent = admin.createGroup(name);

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Throughput of Keycloak's token endpoint, refresh grant, through the shipped {@code jitsi}
  * client (with the Jitsi Meet mapper) against the same client without the mapper, on one server
- * in one run. Two more variants tell what the ratio is made of: a second copy without the mapper
+ * in one run, all variants loading the server at the same time ({@link Benchmarks#together}), so
+ * the machine's load that comes and goes meets them all alike. Two more variants tell what the ratio is made of: a second copy without the mapper
  * (the same work twice: how close to 1 this machine measures equal things, the floor under any
  * ratio) and a copy where two of Keycloak's own mappers write the same claims instead (a hardcoded
  * claim {@code context} with the same JSON, an audience {@code jitsi-meet}): what Keycloak spends
@@ -22,10 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TokenEndpointBenchmark {
 
+    /**
+     * Each variant's connections. With one each, how the server's threads happened to share the
+     * CPU among four connections moved a round's ratio by up to 25% (0.82 to 1.27 between twins);
+     * four each average that out (0.94 to 1.07).
+     */
     private static final int CONNECTIONS = Integer.getInteger("benchmark.connections", 4);
-    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 6);
-    private static final Duration ROUND = Duration.ofSeconds(Long.getLong("benchmark.roundSeconds", 5));
+    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 24);
+    private static final Duration ROUND = Duration.ofSeconds(Long.getLong("benchmark.roundSeconds", 10));
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("benchmark.warmupSeconds", 15));
+    private static final Duration PROFILE = Duration.ofSeconds(Long.getLong("benchmark.profileSeconds", 60));
 
     @Test
     void refreshGrantWithAndWithoutTheJitsiMapper() {
@@ -61,7 +68,7 @@ class TokenEndpointBenchmark {
         assertThat(ProsodyRules.payload(new JitsiWebClient(server, plainClient).refresh(withoutRefresh).accessToken())).doesNotContainKey("context");
         assertThat(ProsodyRules.payload(new JitsiWebClient(server, plainAgain).refresh(againRefresh).accessToken())).doesNotContainKey("context");
 
-        Map<String, List<Benchmarks.Window>> windows = Benchmarks.alternate(server, List.of(with, without, again, keycloakOwn),
+        Map<String, List<Benchmarks.Window>> windows = Benchmarks.together(List.of(with, without, again, keycloakOwn),
                 CONNECTIONS, ROUNDS, ROUND, WARMUP);
 
         StringBuilder md = new StringBuilder(Benchmarks.table(
@@ -78,10 +85,10 @@ class TokenEndpointBenchmark {
                 keycloakTokens.accessToken().length(), keycloakTokens.idToken().length(),
                 new JitsiWebClient(server, plainClient).refresh(withoutRefresh).accessToken().length(),
                 new JitsiWebClient(server, plainClient).refresh(withoutRefresh).idToken().length()));
-        Benchmarks.Profile profile = Benchmarks.profile(server, with, CONNECTIONS, ROUND.multipliedBy(4), "io.github.keycloakjitsi.");
+        Benchmarks.Profile profile = Benchmarks.profile(server, with, CONNECTIONS, PROFILE, "io.github.keycloakjitsi.");
         md.append(String.format("%nFlight recorder, %d s of the refresh grant with the mapper: %d of %d execution samples (%.2f%%) have a"
-                + " frame of the bundle on their stack (goal <= 1%%). Deepest frames of the bundle:%n%n", ROUND.multipliedBy(4).toSeconds(),
-                profile.inPrefix(), profile.samples(), 100 * profile.share()));
+                + " frame of the bundle on their stack (goal <= 1%%; %d stacks cut off). Deepest frames of the bundle:%n%n",
+                PROFILE.toSeconds(), profile.inPrefix(), profile.samples(), 100 * profile.share(), profile.truncated()));
         profile.topFrames().forEach((frame, count) -> md.append("- ").append(count).append(" `").append(frame).append("`\n"));
         md.append(String.format("%nAllocation in the same recording: %.1f MB sampled, %.2f%% of it by a stack with a frame of the bundle"
                 + " (garbage the collector's threads clean up, which no execution sample above shows). Deepest frames of the bundle,"
