@@ -14,11 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Throughput of Keycloak's token endpoint, refresh grant, through the shipped {@code jitsi}
  * client (with the Jitsi Meet mapper) against the same client without the mapper, on one server
  * in one run, all variants loading the server at the same time ({@link Benchmarks#together}), so
- * the machine's load that comes and goes meets them all alike. Two more variants tell what the ratio is made of: a second copy without the mapper
- * (the same work twice: how close to 1 this machine measures equal things, the floor under any
- * ratio) and a copy where two of Keycloak's own mappers write the same claims instead (a hardcoded
- * claim {@code context} with the same JSON, an audience {@code jitsi-meet}): what Keycloak spends
- * on any mapper that makes tokens this size, whoever wrote it. Not part of {@code mvn verify}: run with
+ * the machine's load that comes and goes meets them all alike. Three more variants tell what the
+ * ratio is made of: a second copy without the mapper (the same work twice: how close to 1 this
+ * machine measures equal things, the floor under any ratio); a copy where two of Keycloak's own
+ * mappers write the same claims instead (a hardcoded claim {@code context} with the same JSON, an
+ * audience {@code jitsi-meet}): what Keycloak spends on any mapper that makes tokens this size,
+ * whoever wrote it; and a copy whose Jitsi mapper leaves the ID token alone: what the claims' copy
+ * there costs (Jitsi reads only the access token's). Not part of {@code mvn verify}: run with
  * {@code mvn verify -Pbenchmark}.
  */
 class TokenEndpointBenchmark {
@@ -45,6 +47,12 @@ class TokenEndpointBenchmark {
 
         String withRefresh = new JitsiWebClient(server, "jitsi").login(user.username(), user.password()).refreshToken();
         String withoutRefresh = new JitsiWebClient(server, plainClient).login(user.username(), user.password()).refreshToken();
+        // Before Keycloak's own audience mapper below: saving a Jitsi mapper refuses an audience another client's mapper writes.
+        String noIdCopy = "jitsi-not-in-id-token";
+        Map<String, String> noIdConfig = new HashMap<>(admin.jitsiMapper().getConfig());
+        noIdConfig.put("id.token.claim", "false");
+        admin.createJitsiClientCopy(noIdCopy, noIdConfig, false);
+        String noIdRefresh = new JitsiWebClient(server, noIdCopy).login(user.username(), user.password()).refreshToken();
         String plainAgain = "jitsi-without-mapper-2";
         admin.createJitsiClientTwinWithoutJitsiMapper(plainAgain, List.of());
         String keycloakMappers = "jitsi-keycloak-mappers";
@@ -59,16 +67,20 @@ class TokenEndpointBenchmark {
         Benchmarks.Variant with = refresh(server, "jitsi", withRefresh, "with the Jitsi mapper");
         Benchmarks.Variant without = refresh(server, plainClient, withoutRefresh, "without it");
         Benchmarks.Variant again = refresh(server, plainAgain, againRefresh, "without it, a second copy");
+        Benchmarks.Variant notInIdToken = refresh(server, noIdCopy, noIdRefresh, "the Jitsi mapper, not in the ID token");
         Benchmarks.Variant keycloakOwn = refresh(server, keycloakMappers, keycloakMappersRefresh, "Keycloak's own mappers, the same claims");
         JitsiWebClient.Tokens keycloakTokens = new JitsiWebClient(server, keycloakMappers).refresh(keycloakMappersRefresh);
         assertThat(ProsodyRules.payload(withTokens.accessToken())).containsKey("context");
         assertThat(ProsodyRules.payload(withTokens.idToken())).containsKey("context");
         assertThat(ProsodyRules.payload(keycloakTokens.accessToken()).get("context")).isEqualTo(ProsodyRules.payload(withTokens.accessToken()).get("context"));
         assertThat(ProsodyRules.payload(keycloakTokens.idToken()).get("context")).isEqualTo(ProsodyRules.payload(withTokens.idToken()).get("context"));
+        JitsiWebClient.Tokens noIdTokens = new JitsiWebClient(server, noIdCopy).refresh(noIdRefresh);
+        assertThat(ProsodyRules.payload(noIdTokens.accessToken())).containsKey("context").containsEntry("aud", "jitsi-meet");
+        assertThat(ProsodyRules.payload(noIdTokens.idToken())).doesNotContainKey("context");
         assertThat(ProsodyRules.payload(new JitsiWebClient(server, plainClient).refresh(withoutRefresh).accessToken())).doesNotContainKey("context");
         assertThat(ProsodyRules.payload(new JitsiWebClient(server, plainAgain).refresh(againRefresh).accessToken())).doesNotContainKey("context");
 
-        Map<String, List<Benchmarks.Window>> windows = Benchmarks.together(List.of(with, without, again, keycloakOwn),
+        Map<String, List<Benchmarks.Window>> windows = Benchmarks.together(List.of(with, without, again, keycloakOwn, notInIdToken),
                 CONNECTIONS, ROUNDS, ROUND, WARMUP);
 
         StringBuilder md = new StringBuilder(Benchmarks.table(
@@ -80,8 +92,12 @@ class TokenEndpointBenchmark {
                 .append(Benchmarks.compare(windows.get(keycloakOwn.name()), windows.get(without.name()))).append("\n");
         md.append("\nThe Jitsi mapper against Keycloak's own writing the same claims: ")
                 .append(Benchmarks.compare(windows.get(with.name()), windows.get(keycloakOwn.name()))).append("\n");
-        md.append(String.format("%nToken sizes, bytes of access token / ID token: with the mapper %d / %d, Keycloak's own mappers %d / %d,"
-                        + " without it %d / %d%n", withTokens.accessToken().length(), withTokens.idToken().length(),
+        md.append("\nThe Jitsi mapper with Jitsi's claims in the access token only (not in the ID token, which Jitsi reads for its nonce"
+                + " and logout only), against the shipped one: ").append(Benchmarks.compare(windows.get(notInIdToken.name()), windows.get(with.name())))
+                .append("\n");
+        md.append(String.format("%nToken sizes, bytes of access token / ID token: with the mapper %d / %d, not in the ID token %d / %d,"
+                        + " Keycloak's own mappers %d / %d, without it %d / %d%n", withTokens.accessToken().length(), withTokens.idToken().length(),
+                noIdTokens.accessToken().length(), noIdTokens.idToken().length(),
                 keycloakTokens.accessToken().length(), keycloakTokens.idToken().length(),
                 new JitsiWebClient(server, plainClient).refresh(withoutRefresh).accessToken().length(),
                 new JitsiWebClient(server, plainClient).refresh(withoutRefresh).idToken().length()));
