@@ -26,9 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TokenEndpointBenchmark {
 
     /**
-     * Each variant's connections. With one each, how the server's threads happened to share the
-     * CPU among four connections moved a round's ratio by up to 25% (0.82 to 1.27 between twins);
-     * four each average that out (0.94 to 1.07).
+     * Each variant's connections. With one each, a round's ratio between the two copies without the
+     * mapper ranged from 0.82 to 1.27; with four each, from 0.94 to 1.07 (runs of 2026-12-05).
      */
     private static final int CONNECTIONS = Integer.getInteger("benchmark.connections", 4);
     private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 24);
