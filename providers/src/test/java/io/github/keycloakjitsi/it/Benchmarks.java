@@ -328,7 +328,8 @@ final class Benchmarks {
      * the mapper); it can be raised only before the recorder's first start in the server.
      */
     private static final int STACK_DEPTH = 1024;
-    private static final java.util.Set<String> STACK_DEPTH_SET = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The server processes (by pid) whose recorder has been told {@link #STACK_DEPTH}. */
+    private static final java.util.Set<String> CONFIGURED_SERVERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static final Pattern WEIGHT = Pattern.compile("weight = ([\\d.]+) (bytes?|kB|MB|GB)");
 
@@ -337,7 +338,7 @@ final class Benchmarks {
             Path bin = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
             Path recording = Files.createTempFile("keycloak", ".jfr");
             String pid = String.valueOf(server.javaPid());
-            if (STACK_DEPTH_SET.add(pid)) {
+            if (CONFIGURED_SERVERS.add(pid)) {
                 jdkTool(bin.resolve("jcmd"), pid, "JFR.configure", "stackdepth=" + STACK_DEPTH);
             }
             jdkTool(bin.resolve("jcmd"), pid, "JFR.start", "name=benchmark", "settings=profile");
