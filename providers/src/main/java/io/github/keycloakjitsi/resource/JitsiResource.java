@@ -14,6 +14,7 @@ import io.github.keycloakjitsi.invites.InvitesResource;
 import io.github.keycloakjitsi.keycloak.JoinState;
 import io.github.keycloakjitsi.keycloak.KeycloakRealmDirectory;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
+import io.github.keycloakjitsi.keycloak.SignatureAlgorithms;
 import io.github.keycloakjitsi.keycloak.SignedIn;
 import io.github.keycloakjitsi.pages.MeetingsPage;
 import io.github.keycloakjitsi.service.Issued;
@@ -32,6 +33,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
@@ -103,6 +106,7 @@ public class JitsiResource {
             doc.put("host_role", tokens.requiredRole());
             List<String> problems = new java.util.ArrayList<>(problems());
             problems.addAll(MeetingSignOut.problems(jitsi));
+            problems.addAll(accessTokenAlgorithms(tokens));
             boolean safe = JitsiSettings.isSnippetSafe(urls.realm());
             if (!safe) {
                 problems.add("The realm's address " + urls.realm() + " has characters that cannot go into Prosody's or Jitsi's "
@@ -148,6 +152,30 @@ public class JitsiResource {
         } catch (InvalidSettingsException e) {
             return e.problems();
         }
+    }
+
+    /**
+     * The Jitsi clients whose access tokens Prosody would refuse for their algorithm: with keys from
+     * the realm it takes RS256 only (the room tokens' too), and an admin may have picked another for a
+     * client or for the whole realm. Nothing to say when the room tokens are HS256: Prosody then
+     * takes no token Keycloak signs with a realm key.
+     */
+    private List<String> accessTokenAlgorithms(RoomTokenSettings tokens) {
+        List<String> problems = new java.util.ArrayList<>();
+        if (tokens.algorithm() != RoomTokenSettings.Algorithm.RS256) {
+            return problems;
+        }
+        for (String clientId : tokens.clients()) {
+            ClientModel client = realm.getClientByClientId(clientId);
+            String algorithm = client == null ? Algorithm.RS256 : SignatureAlgorithms.accessToken(realm, client);
+            if (!Algorithm.RS256.equals(algorithm)) {
+                problems.add("Client " + clientId + " signs its access tokens with " + algorithm + "; Jitsi's Prosody takes RS256 only, so "
+                        + "the tokens of its users open no meeting. Set Clients > " + clientId + " > Advanced > Fine grain OpenID Connect "
+                        + "configuration: Access token signature algorithm RS256 (left empty it follows Realm settings > Tokens > "
+                        + "Default signature algorithm).");
+            }
+        }
+        return problems;
     }
 
     @OPTIONS

@@ -4,8 +4,10 @@ import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiSettings;
 import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
+import io.github.keycloakjitsi.keycloak.SignatureAlgorithms;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.SecretGenerator;
+import org.keycloak.crypto.Algorithm;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -235,7 +237,9 @@ public final class MeetingSignOut {
      * What keeps a Jitsi client's sign-outs from reaching meetings, in the words discovery shows an
      * admin: with sign-outs on (client {@code jitsi} has a "Backchannel logout URL"), every other
      * Jitsi client needs one too, and front-channel logout off, or Keycloak sends nothing on its
-     * users' logouts. Empty when sign-outs are off or every Jitsi client has both.
+     * users' logouts; and every one of them RS256 for its ID tokens, the algorithm Keycloak signs its
+     * logout tokens with (the bundle's own are signed as client {@code jitsi}'s), the only one the
+     * Prosody module takes. Empty when sign-outs are off or every Jitsi client is set so.
      */
     public static List<String> problems(JitsiService jitsi) {
         RealmModel realm = jitsi.realm();
@@ -258,6 +262,12 @@ public final class MeetingSignOut {
                         + "and they stay in their meetings. Set Clients > " + clientId + " > Settings > Logout settings: Front channel "
                         + "logout off, Backchannel logout URL the same as client jitsi's, Backchannel logout session required on; "
                         + "Prosody's keycloak_logout_audiences must list " + clientId + " (the prosody settings here do).");
+            }
+            String algorithm = SignatureAlgorithms.idAndLogoutTokens(realm, client);
+            if (!Algorithm.RS256.equals(algorithm)) {
+                problems.add("Client " + clientId + " signs its ID tokens, and so the logout tokens sent for its users, with " + algorithm
+                        + "; Prosody's keycloak_logout module takes RS256 only, so their sign-outs remove nobody from a meeting. Set Clients > "
+                        + clientId + " > Advanced > Fine grain OpenID Connect configuration: ID token signature algorithm RS256.");
             }
         }
         return problems;

@@ -407,6 +407,11 @@ final class AdminApi {
 
     /** Adds an RSA key provider (a new generated RS256 key) with the given priority; returns its id. */
     String addRsaKey(String name, long priority) {
+        return addRsaKey(name, priority, "RS256");
+    }
+
+    /** The same for another RSA signature algorithm (RS384, RS512, PS256, ...). */
+    String addRsaKey(String name, long priority, String algorithm) {
         ComponentRepresentation component = new ComponentRepresentation();
         component.setName(name);
         component.setProviderId("rsa-generated");
@@ -417,7 +422,7 @@ final class AdminApi {
         config.putSingle("keySize", "2048");
         config.putSingle("active", "true");
         config.putSingle("enabled", "true");
-        config.putSingle("algorithm", "RS256");
+        config.putSingle("algorithm", algorithm);
         component.setConfig(config);
         return created(realm().components().add(component));
     }

@@ -206,6 +206,62 @@ class JitsiTokenEndpointIT {
         assertThat(doc).containsEntry("token_type", "jitsi-room").containsEntry("tenants", List.of());
     }
 
+    /**
+     * An admin who picks another signature algorithm for a Jitsi client gets tokens Prosody refuses
+     * (it takes RS256 only, as discovery's settings say): discovery names the client, for its access
+     * tokens and for its ID tokens (Keycloak signs the client's logout tokens with that algorithm),
+     * and says nothing of it once both are RS256 again.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void discoveryNamesAJitsiClientWhoseTokensProsodyRefusesForTheirAlgorithm() throws Exception {
+        String clientsBefore = admin.jitsiMapper().getConfig().get("jitsi.token.clients");
+        String app = "alg-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String appId = admin.createJitsiClientCopy(app, Map.of("access.token.claim", "true"), true);
+        String keyId = admin.addRsaKey("rs384-" + app, 10, "RS384");
+        try {
+            assertThat((List<String>) discovery().get("problems")).noneSatisfy(p -> assertThat(p).contains(app));
+            AdminApi.TestUser host = admin.newUser("alg");
+
+            setAttribute(appId, "access.token.signed.response.alg", "RS384");
+            String token = new JitsiWebClient(server, app).login(host.username(), host.password()).accessToken();
+            assertThat(ProsodyRules.payload(token)).as("a Jitsi token by its claims").containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProsodyRules.guide(server).verify(token))
+                    .isInstanceOf(ProsodyRules.Rejected.class).hasMessageContaining("alg RS384 is not the configured RS256");
+            assertThat((List<String>) discovery().get("problems")).as("the admin is told")
+                    .anySatisfy(p -> assertThat(p).startsWith("Client " + app + " signs its access tokens with RS384")
+                            .contains("Access token signature algorithm RS256"));
+
+            setAttribute(appId, "access.token.signed.response.alg", "");
+            assertThat((List<String>) discovery().get("problems")).noneSatisfy(p -> assertThat(p).contains(app));
+            String again = new JitsiWebClient(server, app).login(host.username(), host.password()).accessToken();
+            assertThat(ProsodyRules.guide(server).verify(again)).containsEntry("aud", ProsodyRules.Settings.JITSI_AUDIENCE);
+
+            setAttribute(appId, "id.token.signed.response.alg", "RS384");
+            assertThat((List<String>) discovery().get("problems")).as("its sign-outs would remove nobody")
+                    .anySatisfy(p -> assertThat(p).startsWith("Client " + app + " signs its ID tokens, and so the logout tokens sent for its users, with RS384")
+                            .contains("ID token signature algorithm RS256"));
+            setAttribute(appId, "id.token.signed.response.alg", "RS256");
+            assertThat((List<String>) discovery().get("problems")).noneSatisfy(p -> assertThat(p).contains(app));
+        } finally {
+            admin.realm().components().component(keyId).remove();
+            admin.realm().clients().get(appId).remove();
+            Map<String, String> restore = new java.util.HashMap<>();
+            restore.put("jitsi.token.clients", clientsBefore);
+            admin.updateJitsiSettings(restore);
+        }
+    }
+
+    private static void setAttribute(String clientId, String name, String value) {
+        org.keycloak.representations.idm.ClientRepresentation client = admin.realm().clients().get(clientId).toRepresentation();
+        client.getAttributes().put(name, value);
+        admin.realm().clients().get(clientId).update(client);
+    }
+
+    private static Map<String, Object> discovery() {
+        return Json.object(new JitsiWebClient(server).get(server.realmUrl() + "/jitsi").body());
+    }
+
     @Test
     void corsForTheCallingClientsOrigins() {
         String accessToken = accessToken(admin.newUser("cors"));
