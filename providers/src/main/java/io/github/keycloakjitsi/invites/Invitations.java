@@ -94,15 +94,27 @@ public final class Invitations {
 
     /**
      * Revokes one of the host's invitations at once, on every node, and signs its guests out of the
-     * meeting (once committed); revoking again changes nothing and records nothing. A host may revoke theirs even after losing the right to make new ones.
+     * meeting (once committed; {@link #signOutGuests}); revoking again changes nothing and records nothing. A host may revoke theirs even after losing the right to make new ones.
      */
     public void revoke(UserModel host, String id, JitsiEvents events) throws Refusal {
         InviteEntity invite = store.byId(id).filter(i -> i.getCreatedBy().equals(host.getId()))
                 .orElseThrow(() -> new Refusal(Refusal.NOT_FOUND, "invite_not_found", "You have no invitation with this id."));
         events.invite(invite.getId()).room(invite.getRoom(), invite.getTenant()).roomName(invite.getRoomName());
-        if (store.revoke(invite.getId(), host.getId())) {
+        InviteStore.Revoked revoked = store.revoke(invite.getId(), host.getId());
+        if (revoked != InviteStore.Revoked.NOTHING) {
             events.succeeded();
-            jitsi.signOutOfMeetings(new MeetingSignOut.Guests(invite.getId()));
+            signOutGuests(jitsi, invite.getId(), revoked);
+        }
+    }
+
+    /**
+     * Signs the guests of a revoked invitation out of their meetings, if a guest token was ever
+     * issued for it: for an unused one Prosody is sent nothing, so revoking unused invitations over
+     * and over queues no sign-outs in front of anyone else's.
+     */
+    static void signOutGuests(JitsiService jitsi, String inviteId, InviteStore.Revoked revoked) {
+        if (revoked == InviteStore.Revoked.USED) {
+            jitsi.signOutOfMeetings(new MeetingSignOut.Guests(inviteId));
         }
     }
 

@@ -139,15 +139,32 @@ final class InviteStore {
                 .setParameter("realm", realm.getId()).setFirstResult(page.first()).setMaxResults(page.max()).getResultList();
     }
 
+    /** What a revocation found. */
+    enum Revoked {
+        /** No live invitation of that id (of that host): nothing changed. */
+        NOTHING,
+        /** Revoked; no guest token was ever issued for it, so nobody can be in a meeting with it. */
+        UNUSED,
+        /** Revoked; guests may be in a meeting with it. */
+        USED
+    }
+
     /**
      * Revokes an invitation at once; {@code userId} null revokes any of the realm (the admin).
-     * Whether there was one to revoke.
+     * Its uses are read after the revocation, which a use waits for and then finds revoked, so no
+     * guest token can be issued for it after {@link Revoked#UNUSED}.
      */
-    boolean revoke(String id, String userId) {
-        return em.createQuery("update InviteEntity i set i.revokedAt = :now where i.id = :id and i.realmId = :realm"
+    Revoked revoke(String id, String userId) {
+        int revoked = em.createQuery("update InviteEntity i set i.revokedAt = :now where i.id = :id and i.realmId = :realm"
                         + " and i.revokedAt is null and (:user is null or i.createdBy = :user)")
                 .setParameter("now", Now.seconds()).setParameter("id", id).setParameter("realm", realm.getId())
-                .setParameter("user", userId).executeUpdate() == 1;
+                .setParameter("user", userId).executeUpdate();
+        if (revoked != 1) {
+            return Revoked.NOTHING;
+        }
+        int uses = em.createQuery("select i.uses from InviteEntity i where i.id = :id", Integer.class)
+                .setParameter("id", id).getSingleResult();
+        return uses > 0 ? Revoked.USED : Revoked.UNUSED;
     }
 
     Optional<InviteEntity> byId(String id) {

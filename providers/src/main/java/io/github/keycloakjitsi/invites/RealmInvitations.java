@@ -3,7 +3,6 @@ package io.github.keycloakjitsi.invites;
 import io.github.keycloakjitsi.core.Page;
 import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.service.JitsiService;
-import io.github.keycloakjitsi.service.MeetingSignOut;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -50,14 +49,15 @@ public final class RealmInvitations {
 
     /**
      * Revokes the invitation at once, on every node, records the admin event and signs its guests
-     * out of the meeting (once committed); revoking one that ended already changes nothing and
+     * out of the meeting (once committed; {@link Invitations#signOutGuests}); revoking one that ended already changes nothing and
      * records nothing. Whether there was one to revoke.
      */
     public boolean revoke(String id, AdminEventBuilder adminEvent) {
-        if (store.revoke(id, null)) {
+        InviteStore.Revoked revoked = store.revoke(id, null);
+        if (revoked != InviteStore.Revoked.NOTHING) {
             adminEvent.resource(InvitesAdminResource.RESOURCE_TYPE).operation(OperationType.DELETE)
                     .resourcePath(InvitesAdminResourceProviderFactory.ID, id).success();
-            new JitsiService(session, realm).signOutOfMeetings(new MeetingSignOut.Guests(id));
+            Invitations.signOutGuests(new JitsiService(session, realm), id, revoked);
             return true;
         }
         return false;

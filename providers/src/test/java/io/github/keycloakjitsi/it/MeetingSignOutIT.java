@@ -270,6 +270,27 @@ class MeetingSignOutIT {
         }
     }
 
+    /**
+     * Revoking an invitation no guest token was issued for sends Prosody nothing (nobody can be in a
+     * meeting with it), so a host revoking unused invitations over and over queues no sign-outs in
+     * front of anyone else's; revoking one that was used, after it, does reach Prosody.
+     */
+    @Test
+    void revokingAnInvitationNobodyUsedSendsNothing() {
+        String hostToken = login(admin.newUser("revoking"));
+        Map<String, Object> unused = InvitesIT.invite(server, hostToken, Map.of("room", "unused", "valid_for", "3600"));
+        Map<String, Object> used = InvitesIT.invite(server, hostToken, Map.of("room", "unused", "valid_for", "3600"));
+        InvitesIT.guestToken(new JitsiWebClient(server).post((String) used.get("url"), Map.of("name", "Uma")),
+                JitsiTokenEndpointIT.MEETING_BASE + "unused");
+
+        assertThat(new JitsiWebClient(server).revokeInvite(hostToken, (String) unused.get("id")).statusCode()).isEqualTo(204);
+        assertThat(new JitsiWebClient(server).revokeInvite(hostToken, (String) used.get("id")).statusCode()).isEqualTo(204);
+
+        waitUntil(() -> prosody.log().contains("sub guest:" + used.get("id")), BOUND, "the used invitation's sign-out at Prosody");
+        assertThat(prosody.log()).as("queued a request earlier, a sign-out of the unused one would have been taken by an idle poster"
+                + " and logged first").doesNotContain((String) unused.get("id"));
+    }
+
     // ---------------------------------------------------------------------------------------
     // No way back in with a token from before
 
