@@ -283,10 +283,16 @@ public class MeetingsPage {
                 "no view-realm (or manage-realm to revoke)");
     }
 
-    /** A language the person chose from the page's list: for this page and, as Keycloak's login does, for their account. */
+    /**
+     * A language the person chose from the page's list: for this page and, as Keycloak's login does,
+     * for their account. A link from another site (the browser says {@code Sec-Fetch-Site:
+     * cross-site} or {@code same-site}) changes nothing: the page keeps the language it had.
+     */
     private void language(SignedIn user) {
         String tag = session.getContext().getUri().getQueryParameters().getFirst("kc_locale");
-        if (tag != null && realm.isInternationalizationEnabled() && realm.getSupportedLocalesStream().anyMatch(tag::equals)) {
+        String site = session.getContext().getHttpRequest().getHttpHeaders().getHeaderString("Sec-Fetch-Site");
+        boolean fromElsewhere = "cross-site".equals(site) || "same-site".equals(site);
+        if (tag != null && !fromElsewhere && realm.isInternationalizationEnabled() && realm.getSupportedLocalesStream().anyMatch(tag::equals)) {
             LocaleUtil.processLocaleParam(session, realm, null);
             session.getProvider(LocaleUpdaterProvider.class).updateUsersLocale(user.user(), tag);
         }

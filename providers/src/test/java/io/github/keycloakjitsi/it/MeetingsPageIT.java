@@ -334,6 +334,34 @@ class MeetingsPageIT {
                 .extracting(EventRepresentation::getError).contains("invalid_form");
     }
 
+    /**
+     * The page's language links store the choice on the account, as Keycloak's login does; the same
+     * link followed from another site changes nothing (the page keeps the language it had).
+     */
+    @Test
+    void aLanguageLinkFromAnotherSiteChangesNothing() {
+        AdminApi.TestUser host = admin.newUser("pagelanguage");
+        MeetingsPageClient page = new MeetingsPageClient(server);
+        page.signIn(host);
+        String german = page.pageUrl() + "?kc_locale=de";
+        for (String site : List.of("cross-site", "same-site")) {
+            HttpResponse<String> shown = page.browser().send(HttpRequest.newBuilder(URI.create(german)).header("Sec-Fetch-Site", site));
+            assertThat(shown.statusCode()).as(site).isEqualTo(200);
+            assertThat(Jsoup.parse(shown.body()).selectFirst("html").attr("lang")).as(site).isEqualTo("en");
+            assertThat(attributesOf(host)).as(site).doesNotContainKey("locale");
+        }
+        HttpResponse<String> chosen = page.browser().send(HttpRequest.newBuilder(URI.create(german)).header("Sec-Fetch-Site", "same-origin"));
+        assertThat(chosen.statusCode()).isEqualTo(200);
+        assertThat(Jsoup.parse(chosen.body()).selectFirst("html").attr("lang")).isEqualTo("de");
+        assertThat(attributesOf(host)).containsEntry("locale", List.of("de"));
+    }
+
+    /** The user's attributes as the admin API shows them (none: an empty map). */
+    private static Map<String, List<String>> attributesOf(AdminApi.TestUser user) {
+        Map<String, List<String>> attributes = admin.realm().users().get(user.id()).toRepresentation().getAttributes();
+        return attributes == null ? Map.of() : attributes;
+    }
+
     @Test
     void adminsSeeEveryInvitationByHostNameAndRevokeWithTheRightsOfTheAdminApi() {
         AdminApi.TestUser host = admin.newUser("pagehosted", u -> {
