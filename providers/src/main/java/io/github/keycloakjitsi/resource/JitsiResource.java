@@ -107,6 +107,8 @@ public class JitsiResource {
             List<String> problems = new java.util.ArrayList<>(problems());
             problems.addAll(MeetingSignOut.problems(jitsi));
             problems.addAll(accessTokenAlgorithms(tokens));
+            jitsi.whyRoomTokensCannotBeSigned(settings).ifPresent(why -> problems.add(why
+                    + " No room or guest token is issued until then."));
             boolean safe = JitsiSettings.isSnippetSafe(urls.realm());
             if (!safe) {
                 problems.add("The realm's address " + urls.realm() + " has characters that cannot go into Prosody's or Jitsi's "

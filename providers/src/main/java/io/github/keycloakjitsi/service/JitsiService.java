@@ -169,6 +169,19 @@ public final class JitsiService {
         return new TokenSigner(session).forGuest(settings(), inviteId, endsAt, request, name, urls().issuer(settings().roomTokens()));
     }
 
+    /**
+     * Why room tokens cannot be signed now (the HS256 secret missing from the vault or too short, no
+     * active RS256 key), as discovery tells the admin; empty when they can. Never the secret itself.
+     */
+    public Optional<String> whyRoomTokensCannotBeSigned(JitsiSettings settings) {
+        try {
+            new TokenSigner(session).canSign(settings.roomTokens());
+            return Optional.empty();
+        } catch (Refusal refusal) {
+            return Optional.of(refusal.getMessage());
+        }
+    }
+
     public void recordGuest(Issued issued, JitsiEvents events) {
         events.issued(issued.request().room(), issued.claims().moderator(), issued.claims().lifetimeSeconds());
     }

@@ -90,11 +90,24 @@ final class TokenSigner {
             secret.setSecretKey(new SecretKeySpec(sharedSecret(settings.secret()), "HmacSHA256"));
             return jws.sign(new MacSignatureSignerContext(secret));
         }
+        return jws.sign(session.getProvider(SignatureProvider.class, Algorithm.RS256).signer(activeKey()));
+    }
+
+    /** Whether room tokens can be signed now: the HS256 secret in the vault, or an active RS256 key; else why not. */
+    void canSign(RoomTokenSettings settings) throws Refusal {
+        if (settings.algorithm() == RoomTokenSettings.Algorithm.HS256) {
+            java.util.Arrays.fill(sharedSecret(settings.secret()), (byte) 0);
+        } else {
+            activeKey();
+        }
+    }
+
+    private KeyWrapper activeKey() throws Refusal {
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.RS256);
         if (key == null) {
             throw Refusal.notConfigured("The realm has no active RS256 key.");
         }
-        return jws.sign(session.getProvider(SignatureProvider.class, Algorithm.RS256).signer(key));
+        return key;
     }
 
     private byte[] sharedSecret(String vaultReference) throws Refusal {

@@ -163,6 +163,7 @@ class JitsiTokenEndpointIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void hs256WithTheSecretFromKeycloaksVault() throws Exception {
         String accessToken = accessToken(admin.newUser("hmac"));
         ProsodyRules.Settings appSecretMode = new ProsodyRules.Settings(Set.of("my_app_id"), Set.of("my_app_id"), true, "HS256");
@@ -172,11 +173,15 @@ class JitsiTokenEndpointIT {
             assertThat(SignedJWT.parse(token).getHeader().toJSONObject()).containsEntry("alg", "HS256").containsEntry("typ", "JWT");
             Map<String, Object> claims = ProsodyRules.withSecret(appSecretMode, KeycloakServer.VAULT_SECRET.getBytes(StandardCharsets.UTF_8)).verify(token);
             assertThat(claims).containsEntry("room", "hmac").containsEntry("iss", "my_app_id");
+            assertThat((List<String>) discovery().get("problems")).noneSatisfy(p -> assertThat(p).contains("secret"));
         });
         admin.withJitsiSettings(Map.of("jitsi.token.algorithm", "HS256", "jitsi.token.secret", "${vault.missing_secret}"), () -> {
             HttpResponse<String> response = requestToken(accessToken, Map.of("room", "hmac"));
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(Json.object(response.body())).containsEntry("error", "not_configured").doesNotContainKey("token");
+            assertThat((List<String>) discovery().get("problems")).as("the admin is told before anyone asks for a token")
+                    .contains("The HS256 shared secret is missing from the vault or shorter than 32 characters."
+                            + " No room or guest token is issued until then.");
         });
     }
 
