@@ -26,7 +26,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Posts the bundle's logout tokens ({@link MeetingSignOut}) to client {@code jitsi}'s "Backchannel
@@ -49,7 +50,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link #MIN_RETRY_WINDOW} (a participant already in a meeting stays until it arrives) and at
  *       most {@link #MAX_RETRY_WINDOW}; a user who may host again by then is not signed out;</li>
  *   <li>each sign-out's failure is logged once, saying what happens next, and its end once (delivered
- *       late, or given up).</li>
+ *       late, or given up);</li>
+ *   <li>people's sign-outs are posted before guests' (revoked invitations), each kind in turn
+ *       ({@link Queued}).</li>
  * </ul>
  * Keycloak's own machinery checked first: its {@code TimerProvider} has no one-shot task on 26.4
  * (only repeating ones) and runs every task on one shared {@code java.util.Timer} thread, which a
@@ -78,9 +81,28 @@ public final class SignOutDelivery {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong queued = new AtomicLong();
+
+    /**
+     * A task in the queue: the sign-outs of people (disabled, deleted, no longer hosts, signed out by
+     * an admin) before those of an invitation's guests, each kind in the order it came. A host who
+     * revokes invitation after invitation, while Prosody answers slowly, holds back only guests'
+     * sign-outs, never a person's.
+     */
+    private record Queued(Runnable task, boolean guests, long order) implements Runnable, Comparable<Queued> {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public int compareTo(Queued other) {
+            return guests != other.guests ? Boolean.compare(guests, other.guests) : Long.compare(order, other.order);
+        }
+    }
 
     private SignOutDelivery() {
-        workers = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("jitsi-sign-out-"));
+        workers = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(), threads("jitsi-sign-out-"));
         workers.allowCoreThreadTimeOut(true);
         timer = Executors.newSingleThreadScheduledExecutor(threads("jitsi-sign-out-timer-"));
     }
@@ -121,9 +143,9 @@ public final class SignOutDelivery {
         delivery.run(() -> delivery.resolve(factory, channel, target, decidedAt), target);
     }
 
-    private void run(Runnable task, Object what) {
+    private void run(Runnable task, MeetingSignOut.Target what) {
         try {
-            workers.execute(task);
+            workers.execute(new Queued(task, what instanceof MeetingSignOut.Guests, queued.incrementAndGet()));
         } catch (RejectedExecutionException e) {
             // the server is shutting down: the change stands, the sign-out is lost (and logged)
             LOG.warnf("Could not sign %s out of Jitsi meetings: Keycloak is stopping", what);

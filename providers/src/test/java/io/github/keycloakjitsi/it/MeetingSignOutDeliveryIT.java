@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -39,8 +40,12 @@ class MeetingSignOutDeliveryIT {
     /** The longest pause between two tries of a sign-out (SignOutDelivery), and a margin for a try and Prosody's start. */
     private static final Duration RETRY_BOUND = Duration.ofSeconds(60 + 30);
 
-    /** FORWARD: as nginx; TRICKLE: a byte a second; LOSE_ANSWER: Prosody gets the request, Keycloak a 502 (the answer lost on the way). */
-    private enum Mode { FORWARD, TRICKLE, LOSE_ANSWER }
+    /**
+     * FORWARD: as nginx; TRICKLE: a byte a second; GUESTS_TRICKLE: a byte a second for the sign-out
+     * of an invitation's guests, the others forwarded; LOSE_ANSWER: Prosody gets the request,
+     * Keycloak a 502 (the answer lost on the way).
+     */
+    private enum Mode { FORWARD, TRICKLE, GUESTS_TRICKLE, LOSE_ANSWER }
 
     private static KeycloakServer server;
     private static AdminApi admin;
@@ -155,6 +160,49 @@ class MeetingSignOutDeliveryIT {
         }
     }
 
+    /**
+     * While the endpoint answers guests' sign-outs a byte a second, two hosts revoke many used
+     * invitations (far more than the bundle posts at once); then the admin disables a user. The
+     * user's sign-out is posted before the guests' still queued, so it takes the participant out
+     * within the bound: revoking invitation after invitation cannot hold back a person's sign-out
+     * (queued behind them, it would wait for every thread to get through them three seconds at a time).
+     */
+    @Test
+    void guestsSignOutsQueueBehindAPersonsSignOut() {
+        AdminApi.TestUser victim = admin.newUser("behind-guests");
+        String token = login(victim);
+        Map<String, String> hostOfInvite = new java.util.LinkedHashMap<>();
+        for (int host = 0; host < 2; host++) {
+            String hostToken = login(admin.newUser("revoking-host"));
+            for (int i = 0; i < GUESTS_PER_HOST; i++) {
+                Map<String, Object> invite = InvitesIT.invite(server, hostToken, Map.of("room", "queue", "valid_for", "3600"));
+                InvitesIT.guestToken(new JitsiWebClient(server).post((String) invite.get("url"), Map.of("name", "Guest")),
+                        JitsiTokenEndpointIT.MEETING_BASE + "queue");
+                hostOfInvite.put((String) invite.get("id"), hostToken);
+            }
+        }
+        try (XmppClient observer = join(login(admin.newUser("queue-observer")));
+             XmppClient participant = join(token)) {
+            MODE.set(Mode.GUESTS_TRICKLE);
+            int trickling = TRICKLING.get();
+            hostOfInvite.forEach((id, hostToken) ->
+                    assertThat(new JitsiWebClient(server).revokeInvite(hostToken, id).statusCode()).isEqualTo(204));
+            MeetingSignOutIT.waitUntil(() -> TRICKLING.get() - trickling >= SignOutDelivery.THREADS, Duration.ofSeconds(30),
+                    "every thread that posts sign-outs stuck in the guests' slow endpoint");
+
+            admin.disableUser(victim.id());
+
+            MeetingSignOutIT.waitUntil(() -> participant.isClosed() && observer.sawLeave(participant), MeetingSignOutIT.BOUND,
+                    "the person's sign-out through, ahead of the guests'; Prosody: " + prosody.warnings());
+            assertThat(observer.isClosed()).isFalse();
+        } finally {
+            MODE.set(Mode.FORWARD);
+        }
+    }
+
+    /** Used invitations each host revokes: far more than the bundle posts at once, within a host's 50 live ones. */
+    private static final int GUESTS_PER_HOST = 40;
+
     // ---------------------------------------------------------------------------------------
 
     /** Waits for a condition on the logs (read whole: every quarter second, not more often), at most {@code bound}. */
@@ -231,11 +279,17 @@ class MeetingSignOutDeliveryIT {
         assertThat(result.answer()).contains("user is banned");
     }
 
+    /** Whether the logout token of a posted form signs out an invitation's guests (its sub names the invitation). */
+    private static boolean isGuests(byte[] form) {
+        String token = Http.query(URI.create("http://proxy/?" + new String(form, StandardCharsets.US_ASCII))).get("logout_token");
+        return token != null && String.valueOf(ProsodyRules.payload(token).get("sub")).startsWith("guest:");
+    }
+
     /** Jitsi's nginx in front of Prosody: passes the request on (502 when Prosody is down), or trickles. */
     private static void proxy(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            if (MODE.get() == Mode.TRICKLE) {
+            if (MODE.get() == Mode.TRICKLE || MODE.get() == Mode.GUESTS_TRICKLE && isGuests(body)) {
                 TRICKLING.incrementAndGet();
                 exchange.sendResponseHeaders(200, 1000);
                 OutputStream out = exchange.getResponseBody();
