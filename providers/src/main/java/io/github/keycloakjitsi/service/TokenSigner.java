@@ -102,12 +102,18 @@ final class TokenSigner {
         }
     }
 
+    /**
+     * The realm's active RS256 key as Keycloak picks it, or a refusal when there is none: Keycloak's
+     * {@code getActiveKey} would then add a fallback key to the realm (saved with the request), which
+     * a public request (discovery) must not do, and which would undo an admin who took the keys away.
+     */
     private KeyWrapper activeKey() throws Refusal {
-        KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.RS256);
-        if (key == null) {
+        boolean active = session.keys().getKeysStream(realm, KeyUse.SIG, Algorithm.RS256)
+                .anyMatch(key -> key.getStatus() != null && key.getStatus().isActive());
+        if (!active) {
             throw Refusal.notConfigured("The realm has no active RS256 key.");
         }
-        return key;
+        return session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.RS256);
     }
 
     private byte[] sharedSecret(String vaultReference) throws Refusal {

@@ -257,6 +257,44 @@ class JitsiTokenEndpointIT {
         }
     }
 
+    /**
+     * With every RS256 key of the realm switched off (kept for verifying, not signing), discovery
+     * says room tokens cannot be signed and the token endpoint refuses (404 not_configured); neither
+     * adds a key to the realm (Keycloak's fallback key when asked for an active key that is not there).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void withoutAnActiveRs256KeyDiscoverySaysSoAndNothingAddsOne() {
+        String accessToken = accessToken(admin.newUser("nokey"));
+        List<String> signing = admin.keys().stream().filter(k -> "RS256".equals(k.getAlgorithm()) && "ACTIVE".equals(k.getStatus()))
+                .map(org.keycloak.representations.idm.KeysMetadataRepresentation.KeyMetadataRepresentation::getProviderId).distinct().toList();
+        assertThat(signing).isNotEmpty();
+        int providers = keyProviders();
+        try {
+            signing.forEach(id -> setKeyActive(id, false));
+            assertThat((List<String>) discovery().get("problems")).contains("The realm has no active RS256 key."
+                    + " No room or guest token is issued until then.");
+            HttpResponse<String> refused = requestToken(accessToken, Map.of("room", "nokey"));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+            assertThat(Json.object(refused.body())).containsEntry("error", "not_configured").doesNotContainKey("token");
+            assertThat(keyProviders()).as("no fallback key added").isEqualTo(providers);
+        } finally {
+            signing.forEach(id -> setKeyActive(id, true));
+        }
+        assertThat((List<String>) discovery().get("problems")).noneSatisfy(p -> assertThat(p).contains("RS256 key"));
+        assertThat(requestToken(accessToken, Map.of("room", "nokey")).statusCode()).isEqualTo(200);
+    }
+
+    private static int keyProviders() {
+        return admin.realm().components().query(admin.realm().toRepresentation().getId(), "org.keycloak.keys.KeyProvider").size();
+    }
+
+    private static void setKeyActive(String componentId, boolean active) {
+        org.keycloak.representations.idm.ComponentRepresentation component = admin.realm().components().component(componentId).toRepresentation();
+        component.getConfig().putSingle("active", String.valueOf(active));
+        admin.realm().components().component(componentId).update(component);
+    }
+
     private static void setAttribute(String clientId, String name, String value) {
         org.keycloak.representations.idm.ClientRepresentation client = admin.realm().clients().get(clientId).toRepresentation();
         client.getAttributes().put(name, value);
