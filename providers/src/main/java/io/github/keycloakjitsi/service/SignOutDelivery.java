@@ -51,8 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       most {@link #MAX_RETRY_WINDOW}; a user who may host again by then is not signed out;</li>
  *   <li>each sign-out's failure is logged once, saying what happens next, and its end once (delivered
  *       late, or given up);</li>
- *   <li>people's sign-outs are posted before guests' (revoked invitations), each kind in turn
- *       ({@link Queued}).</li>
+ *   <li>every person's sign-out is posted before any guests' (revoked invitations), each kind in
+ *       the order it came ({@link Queued}).</li>
  * </ul>
  * Keycloak's own machinery checked first: its {@code TimerProvider} has no one-shot task on 26.4
  * (only repeating ones) and runs every task on one shared {@code java.util.Timer} thread, which a
