@@ -2,6 +2,7 @@ package io.github.keycloakjitsi.service;
 
 import io.github.keycloakjitsi.core.JitsiContext;
 import io.github.keycloakjitsi.core.JitsiSettings;
+import io.github.keycloakjitsi.keycloak.ClientUserSessions;
 import io.github.keycloakjitsi.keycloak.Now;
 import io.github.keycloakjitsi.keycloak.RealmJitsiMapper;
 import io.github.keycloakjitsi.keycloak.SignatureAlgorithms;
@@ -198,7 +199,7 @@ public final class MeetingSignOut {
         return jitsiClientIds(jitsi).stream()
                 .map(jitsi.realm()::getClientByClientId)
                 .filter(client -> client != null)
-                .flatMap(client -> jitsi.session().sessions().getUserSessionsStream(jitsi.realm(), client))
+                .flatMap(client -> ClientUserSessions.of(jitsi.session(), jitsi.realm(), client))
                 .map(userSession -> userSession.getUser())
                 .filter(user -> user != null && seen.add(user.getId()));
     }

@@ -1,12 +1,19 @@
 package io.github.keycloakjitsi.architecture;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasAnnotations;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -81,5 +88,31 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(BASE + ".core..", BASE + ".keycloak..")
                 .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..")
                 .check(classes);
+    }
+
+    /**
+     * Keycloak marks APIs it will remove ({@code @Deprecated(forRemoval = true)}); where the running
+     * version has no replacement yet, the bundle finds the method it has when it runs (as
+     * {@code CallerCors}, {@code SignedIn}, {@code ClientUserSessions} do), so the jar calls none
+     * of them directly.
+     */
+    @Test
+    void noCallOfAnApiMarkedForRemoval() {
+        classes().should(new ArchCondition<JavaClass>("call no method, constructor or field marked for removal") {
+            @Override
+            public void check(JavaClass item, ConditionEvents events) {
+                for (JavaAccess<?> access : item.getAccessesFromSelf()) {
+                    boolean markedForRemoval = markedForRemoval(access.getTargetOwner())
+                            || access.getTarget().resolveMember().map(ArchitectureTest::markedForRemoval).orElse(false);
+                    if (markedForRemoval) {
+                        events.add(SimpleConditionEvent.violated(access, access.getDescription() + ", marked for removal"));
+                    }
+                }
+            }
+        }).check(classes);
+    }
+
+    private static boolean markedForRemoval(HasAnnotations<?> element) {
+        return element.tryGetAnnotationOfType(Deprecated.class).map(Deprecated::forRemoval).orElse(false);
     }
 }

@@ -127,7 +127,7 @@ class RealmExportTest {
         assertThat(defaults.get("composites").get("realm").toString()).contains("\"jitsi-host\"", "\"offline_access\"");
 
         Map<String, String> config = new HashMap<>();
-        jitsiClient().get("protocolMappers").get(0).get("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        jitsiClient().get("protocolMappers").get(0).get("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         assertThat(config.get("jitsi.token.required-role")).as("the gate and the endpoints ask the same role")
                 .isEqualTo(realm.get("authenticatorConfig").get(0).get("config").get("condUserRole").asText());
     }
@@ -291,7 +291,7 @@ class RealmExportTest {
     /** The jitsi client's Jitsi Meet mapper settings as imported, with the defaults of its ${VAR:default} placeholders. */
     private static Map<String, String> importedMapperConfig() {
         Map<String, String> config = new HashMap<>();
-        jitsiClient().get("protocolMappers").get(0).get("config").fields().forEachRemaining(e -> config.put(e.getKey(),
+        jitsiClient().get("protocolMappers").get(0).get("config").properties().forEach(e -> config.put(e.getKey(),
                 e.getValue().asText().replaceAll("\\$\\{[A-Z_]+:([^}]*)}", "$1")));
         return config;
     }
