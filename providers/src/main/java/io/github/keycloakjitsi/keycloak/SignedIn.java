@@ -1,5 +1,6 @@
 package io.github.keycloakjitsi.keycloak;
 
+import io.github.keycloakjitsi.keycloak.AcrossVersions.Form;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
@@ -7,8 +8,6 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * Who Keycloak authenticated (a bearer token or the SSO cookie), read from Keycloak's
@@ -30,26 +29,11 @@ public record SignedIn(UserModel user, UserSessionModel session, AccessToken tok
         if (result == null) {
             return null;
         }
-        try {
-            return new SignedIn((UserModel) USER.invoke(result), (UserSessionModel) SESSION.invoke(result),
-                    (AccessToken) TOKEN.invoke(result), (ClientModel) CLIENT.invoke(result));
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return new SignedIn((UserModel) AcrossVersions.call(USER, result), (UserSessionModel) AcrossVersions.call(SESSION, result),
+                (AccessToken) AcrossVersions.call(TOKEN, result), (ClientModel) AcrossVersions.call(CLIENT, result));
     }
 
     private static MethodHandle accessor(String recordName, String getterName, Class<?> type) {
-        MethodType getter = MethodType.methodType(type);
-        try {
-            return MethodHandles.publicLookup().findVirtual(AuthResult.class, recordName, getter);
-        } catch (NoSuchMethodException | IllegalAccessException onlyGetters) {
-            try {
-                return MethodHandles.publicLookup().findVirtual(AuthResult.class, getterName, getter);
-            } catch (NoSuchMethodException | IllegalAccessException e) {
-                throw new IllegalStateException("This Keycloak's AuthResult has neither " + recordName + "() nor " + getterName + "()", e);
-            }
-        }
+        return AcrossVersions.first(AuthResult.class, Form.of(recordName, type), Form.of(getterName, type));
     }
 }

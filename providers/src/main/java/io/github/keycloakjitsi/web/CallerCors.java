@@ -1,5 +1,7 @@
 package io.github.keycloakjitsi.web;
 
+import io.github.keycloakjitsi.keycloak.AcrossVersions;
+import io.github.keycloakjitsi.keycloak.AcrossVersions.Form;
 import org.keycloak.common.util.UriUtils;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -8,8 +10,6 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.services.cors.Cors;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Set;
 
 /**
@@ -21,7 +21,8 @@ import java.util.Set;
  */
 public final class CallerCors {
 
-    private static final MethodHandle ORIGINS_OF_TOKEN = originsOfToken();
+    private static final MethodHandle ORIGINS_OF_TOKEN = AcrossVersions.first(Cors.class,
+            Form.of("checkAllowedOrigins", Cors.class, AccessToken.class), Form.of("allowedOrigins", Cors.class, AccessToken.class));
 
     private CallerCors() {
     }
@@ -42,25 +43,6 @@ public final class CallerCors {
 
     /** Keycloak's CORS builder for responses to the token's client ({@link #originAllowed} checked first). */
     public static Cors forToken(AccessToken token) {
-        Cors cors = Cors.builder().auth();
-        try {
-            return (Cors) ORIGINS_OF_TOKEN.invoke(cors, token);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static MethodHandle originsOfToken() {
-        MethodType type = MethodType.methodType(Cors.class, AccessToken.class);
-        for (String name : new String[]{"checkAllowedOrigins", "allowedOrigins"}) {
-            try {
-                return MethodHandles.publicLookup().findVirtual(Cors.class, name, type);
-            } catch (NoSuchMethodException | IllegalAccessException e) {
-                // the other name, on the other side of 26.6
-            }
-        }
-        throw new IllegalStateException("This Keycloak's Cors has neither checkAllowedOrigins(AccessToken) nor allowedOrigins(AccessToken)");
+        return (Cors) AcrossVersions.call(ORIGINS_OF_TOKEN, Cors.builder().auth(), token);
     }
 }
