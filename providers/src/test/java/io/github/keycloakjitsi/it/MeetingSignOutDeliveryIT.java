@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +55,9 @@ class MeetingSignOutDeliveryIT {
     private static String urlBefore;
     private static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.FORWARD);
     private static final AtomicInteger TRICKLING = new AtomicInteger();
-    private static final AtomicInteger UNANSWERED = new AtomicInteger();
-    private static final AtomicInteger LOST_ANSWERS = new AtomicInteger();
+    /** POSTs the proxy answered 502 because Prosody was down, and those whose answer it lost: by the logout token's sub. */
+    private static final Map<String, AtomicInteger> UNANSWERED = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> LOST_ANSWERS = new ConcurrentHashMap<>();
     private static final CountDownLatch STOPPING = new CountDownLatch(1);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -107,9 +109,9 @@ class MeetingSignOutDeliveryIT {
         String token = login(user);
         prosody.close();
         int logBefore = server.log().length();
-        int unanswered = UNANSWERED.get();
+        int unanswered = count(UNANSWERED, user.id());
         admin.disableUser(user.id());
-        MeetingSignOutIT.waitUntil(() -> UNANSWERED.get() > unanswered, Duration.ofSeconds(30),
+        MeetingSignOutIT.waitUntil(() -> count(UNANSWERED, user.id()) > unanswered, Duration.ofSeconds(30),
                 "the sign-out sent while Prosody is down (the proxy answering 502)");
         int prosodyLogBefore = prosody.log().length(); // Prosody appends to its log
         prosody.startAgain();
@@ -158,6 +160,7 @@ class MeetingSignOutDeliveryIT {
         } finally {
             MODE.set(Mode.FORWARD);
         }
+        awaitAtProsody(others.stream().map(AdminApi.TestUser::id).toList());
     }
 
     /**
@@ -198,12 +201,22 @@ class MeetingSignOutDeliveryIT {
         } finally {
             MODE.set(Mode.FORWARD);
         }
+        awaitAtProsody(hostOfInvite.keySet().stream().map(id -> "guest:" + id).toList());
     }
 
     /** Used invitations each host revokes: far more than the bundle posts at once, within a host's 50 live ones. */
     private static final int GUESTS_PER_HOST = 40;
 
     // ---------------------------------------------------------------------------------------
+
+    /**
+     * Waits until Prosody has taken the sign-out of each subject (sub): what a test left queued or
+     * to be tried again goes no further into the next test, whose counts and logs are its own.
+     */
+    private static void awaitAtProsody(List<String> subjects) {
+        awaitLogs(() -> subjects.stream().allMatch(sub -> prosody.log().contains("Signed out: sid nil, sub " + sub)), RETRY_BOUND,
+                "every sign-out left at Prosody once the endpoint answers again");
+    }
 
     /** Waits for a condition on the logs (read whole: every quarter second, not more often), at most {@code bound}. */
     private static void awaitLogs(java.util.function.BooleanSupplier condition, Duration bound, String what) {
@@ -242,9 +255,9 @@ class MeetingSignOutDeliveryIT {
                         "the next second");
                 String after = login(user);
                 try (XmppClient later = join(after)) {
-                    int lost = LOST_ANSWERS.get();
+                    int lost = count(LOST_ANSWERS, user.id());
                     int prosodyLog = prosody.log().length(); // Prosody appends to its log
-                    MeetingSignOutIT.waitUntil(() -> LOST_ANSWERS.get() >= lost + 2, RETRY_BOUND,
+                    MeetingSignOutIT.waitUntil(() -> count(LOST_ANSWERS, user.id()) >= lost + 2, RETRY_BOUND,
                             "two more tries of the sign-out reaching Prosody after the user joined again");
                     try (XmppClient another = join(after)) {
                         assertThat(another.isClosed()).as("the token from after the sign-out signs in and joins").isFalse();
@@ -279,17 +292,23 @@ class MeetingSignOutDeliveryIT {
         assertThat(result.answer()).contains("user is banned");
     }
 
-    /** Whether the logout token of a posted form signs out an invitation's guests (its sub names the invitation). */
-    private static boolean isGuests(byte[] form) {
+    /** The sub of a posted form's logout token (a user's id, or guest: and an invitation's id); empty without one. */
+    private static String subject(byte[] form) {
         String token = Http.query(URI.create("http://proxy/?" + new String(form, StandardCharsets.US_ASCII))).get("logout_token");
-        return token != null && String.valueOf(ProsodyRules.payload(token).get("sub")).startsWith("guest:");
+        return token == null ? "" : String.valueOf(ProsodyRules.payload(token).get("sub"));
+    }
+
+    private static int count(Map<String, AtomicInteger> counts, String subject) {
+        AtomicInteger count = counts.get(subject);
+        return count == null ? 0 : count.get();
     }
 
     /** Jitsi's nginx in front of Prosody: passes the request on (502 when Prosody is down), or trickles. */
     private static void proxy(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            if (MODE.get() == Mode.TRICKLE || MODE.get() == Mode.GUESTS_TRICKLE && isGuests(body)) {
+            String subject = subject(body);
+            if (MODE.get() == Mode.TRICKLE || MODE.get() == Mode.GUESTS_TRICKLE && subject.startsWith("guest:")) {
                 TRICKLING.incrementAndGet();
                 exchange.sendResponseHeaders(200, 1000);
                 OutputStream out = exchange.getResponseBody();
@@ -310,14 +329,14 @@ class MeetingSignOutDeliveryIT {
                         .timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                UNANSWERED.incrementAndGet();
+                UNANSWERED.computeIfAbsent(subject, any -> new AtomicInteger()).incrementAndGet();
                 byte[] bad = ("Prosody: " + e).getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(502, bad.length);
                 exchange.getResponseBody().write(bad);
                 return;
             }
             if (MODE.get() == Mode.LOSE_ANSWER) {
-                LOST_ANSWERS.incrementAndGet();
+                LOST_ANSWERS.computeIfAbsent(subject, any -> new AtomicInteger()).incrementAndGet();
                 exchange.sendResponseHeaders(502, -1);
                 return;
             }
