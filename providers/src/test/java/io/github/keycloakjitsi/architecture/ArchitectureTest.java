@@ -91,10 +91,9 @@ class ArchitectureTest {
     }
 
     /**
-     * Keycloak marks APIs it will remove ({@code @Deprecated(forRemoval = true)}); where the running
-     * version has no replacement yet, the bundle finds the method it has when it runs (as
-     * {@code CallerCors}, {@code SignedIn}, {@code ClientUserSessions} do), so the jar calls none
-     * of them directly.
+     * Keycloak marks APIs it will remove ({@code @Deprecated(forRemoval = true)}); where an older
+     * supported minor has no replacement yet, the bundle finds the method the running Keycloak has
+     * ({@code AcrossVersions}, the replacement first), so the jar calls none of them directly.
      */
     @Test
     void noCallOfAnApiMarkedForRemoval() {
