@@ -37,7 +37,6 @@ class ClusterIT {
     @BeforeEach
     void wholeCluster() {
         cluster = KeycloakCluster.shared();
-        cluster.awaitWholeView();
         a = cluster.nodeA();
         b = cluster.nodeB();
         adminA = new AdminApi(a);
@@ -268,7 +267,6 @@ class ClusterIT {
             assertThat(b.log()).contains("has invalid settings").contains("unknown Jitsi feature \"teleport\"");
 
             b = cluster.restart(b);
-            KeycloakCluster.awaitViewSize(b, 2);
             assertThat(ProsodyRules.payload(new JitsiWebClient(b).login(user.username(), user.password()).accessToken()))
                     .doesNotContainKey("context");
         } finally {
@@ -373,7 +371,7 @@ class ClusterIT {
         assertThat(outcomes.stream().filter(o -> o.startedAt() > stopped)).as("answered on B after A stopped").hasSizeGreaterThanOrEqualTo(50);
         assertThat(outcomes).allMatch(Load.Outcome::expected);
 
-        KeycloakCluster.awaitViewSize(a, 2);
-        assertThat(location(onA.onNode(a).get(joinUrl(a, "room=Back")))).as("A rejoins").startsWith(MEETING_BASE + "back#jwt=");
+        // Back in the cluster (cluster.restart waits for that) and serving the session begun on it.
+        assertThat(location(onA.onNode(a).get(joinUrl(a, "room=Back")))).as("A serves again").startsWith(MEETING_BASE + "back#jwt=");
     }
 }

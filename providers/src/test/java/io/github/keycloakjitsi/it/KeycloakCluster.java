@@ -44,8 +44,8 @@ final class KeycloakCluster {
     /**
      * The cluster, both nodes running and each seeing the other: started by the first test class
      * that asks (see {@link SharedFixture} for a start that fails); a node that a test stopped, or
-     * that ended, is started again. If that fails, the cluster is stopped, and the next class that
-     * asks starts a new one.
+     * that ended, is started again, and nodes that stay apart too ({@link #makeWhole}). If that
+     * fails, the cluster is stopped, and the next class that asks starts a new one.
      */
     static synchronized KeycloakCluster shared() {
         if (shared == null) {
@@ -69,7 +69,7 @@ final class KeycloakCluster {
         try {
             cluster.addNode("node-a");
             cluster.addNode("node-b");
-            cluster.awaitWholeView();
+            cluster.makeWhole();
             return cluster;
         } catch (RuntimeException | Error e) {
             cluster.stop();
@@ -78,32 +78,49 @@ final class KeycloakCluster {
     }
 
     /**
-     * Starts again every node that is not running (PostgreSQL too, should it have ended) and waits
-     * until each node's log shows a cluster of all of them.
+     * Starts again every node that is not running (PostgreSQL too, should it have ended), and
+     * waits until each node's log shows a cluster of all of them. Nodes that stay apart that long
+     * (see {@link #restart}) are all stopped and started again, one after another, as at the
+     * cluster's start.
      */
-    void makeWhole() {
+    private void makeWhole() {
         PostgresServer.shared();
-        boolean restarted = false;
         for (KeycloakServer node : List.copyOf(nodes)) {
             if (!node.isAlive()) {
-                restart(node);
-                restarted = true;
+                startAgain(node);
             }
         }
-        if (restarted) {
+        if (!seeEachOther()) {
+            System.out.println("The cluster's nodes stay apart (" + views() + "); starting every node again");
+            nodes.forEach(KeycloakServer::stop);
+            for (KeycloakServer node : List.copyOf(nodes)) {
+                startAgain(node);
+            }
             awaitWholeView();
         }
     }
 
-    /** Waits, for {@link #VIEW_TIMEOUT} at most, until every node has logged a view of the whole cluster. */
-    void awaitWholeView() {
+    /** Whether, within {@link #VIEW_TIMEOUT}, every node has logged a view of the whole cluster. */
+    private boolean seeEachOther() {
         long deadline = System.nanoTime() + VIEW_TIMEOUT.toNanos();
         while (nodes.stream().anyMatch(n -> clusterViewSize(n) != nodes.size())) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The cluster's nodes do not see each other " + VIEW_TIMEOUT.toSeconds() + " s after they"
-                        + " started: views " + nodes.stream().map(n -> String.valueOf(clusterViewSize(n))).toList() + " of " + nodes.size());
+                return false;
             }
             sleep(200);
+        }
+        return true;
+    }
+
+    private String views() {
+        return "views " + nodes.stream().map(n -> String.valueOf(clusterViewSize(n))).toList() + " of " + nodes.size();
+    }
+
+    /** Waits, for {@link #VIEW_TIMEOUT} at most, until every node has logged a view of the whole cluster. */
+    private void awaitWholeView() {
+        if (!seeEachOther()) {
+            throw new IllegalStateException("The cluster's nodes do not see each other " + VIEW_TIMEOUT.toSeconds() + " s after they"
+                    + " started: " + views());
         }
     }
 
@@ -222,8 +239,26 @@ final class KeycloakCluster {
         node.stop();
     }
 
-    /** Starts a node again (stopping it first if it runs), same name and data, on free ports: it rejoins the cluster. */
+    /**
+     * Starts a node again (stopping it first if it runs), same name and data, on free ports, and
+     * waits until every node sees the whole cluster. Keycloak's jdbc-ping discovery now and then
+     * leaves a node started beside a running one on its own, and the two did not merge (once in
+     * well over a hundred restarts here: after node A's restart the nodes stayed apart for over 8
+     * minutes; Keycloak's own reports: keycloak/keycloak#38550, #41390). Such a node is started
+     * once more, as README tells operators to do; apart again, it is an error.
+     */
     KeycloakServer restart(KeycloakServer node) {
+        KeycloakServer again = startAgain(node);
+        if (!seeEachOther()) {
+            System.out.println(names.get(nodes.indexOf(again)) + " started again but the nodes stay apart (" + views() + ");"
+                    + " starting it once more");
+            again = startAgain(again);
+            awaitWholeView();
+        }
+        return again;
+    }
+
+    private KeycloakServer startAgain(KeycloakServer node) {
         int i = nodes.indexOf(node);
         if (i < 0) {
             throw new IllegalArgumentException("not a node of this cluster");
@@ -238,10 +273,10 @@ final class KeycloakCluster {
         nodes.forEach(KeycloakServer::stop);
     }
 
-    /** The members in the latest view Infinispan logged, e.g. "ISPN000094: Received new cluster view for channel ISPN: [node-a|1] (2) [...]". */
+    /** The members in the latest view Infinispan logged since the node's start, e.g. "ISPN000094: Received new cluster view for channel ISPN: [node-a|1] (2) [...]". */
     static int clusterViewSize(KeycloakServer node) {
         java.util.regex.Matcher views = java.util.regex.Pattern.compile("ISPN000094: Received new cluster view for channel \\w+: \\[[^\\]]*] \\((\\d+)\\)")
-                .matcher(node.log());
+                .matcher(node.logOfThisStart());
         int size = 0;
         while (views.find()) {
             size = Integer.parseInt(views.group(1));

@@ -297,8 +297,8 @@ public final class KeycloakServer {
                 PORT_TAKEN.matcher(written).find());
     }
 
-    /** What the server has logged since this start. */
-    private String logOfThisStart() {
+    /** What the server has logged since this start (a restarted node appends to its earlier starts' log). */
+    String logOfThisStart() {
         try {
             byte[] all = Files.readAllBytes(log);
             int from = all.length >= logOffset ? (int) logOffset : 0;
