@@ -243,9 +243,10 @@ final class KeycloakCluster {
      * Starts a node again (stopping it first if it runs), same name and data, on free ports, and
      * waits until every node sees the whole cluster. Keycloak's jdbc-ping discovery now and then
      * leaves a node started beside a running one on its own, and the two did not merge (once in
-     * well over a hundred restarts here: after node A's restart the nodes stayed apart for over 8
-     * minutes; Keycloak's own reports: keycloak/keycloak#38550, #41390). Such a node is started
-     * once more, as README tells operators to do; apart again, it is an error.
+     * well over a hundred restarts here, on 26.7.5: after node A's restart the nodes stayed apart
+     * for over 8 minutes; Keycloak closed earlier reports of the kind: keycloak/keycloak#38550,
+     * #41390). Such a node is started once more, as README tells operators to do; apart again,
+     * it is an error.
      */
     KeycloakServer restart(KeycloakServer node) {
         KeycloakServer again = startAgain(node);
