@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code /realms/{realm}/jitsi/meetings}: the page where hosts start meetings and manage their
@@ -84,22 +85,7 @@ public class MeetingsPage {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response show() {
-        SignedIn user;
-        try {
-            pageClient();
-            user = jitsi.ssoSession();
-            if (user == null) {
-                return PageLogin.toLogin(session, realm, jitsi.urls());
-            }
-        } catch (Refusal refusal) {
-            return stopped(refusal);
-        }
-        language(user);
-        LoginFormsProvider page = hostPage(user, Map.of());
-        if ("revoked".equals(session.getContext().getUri().getQueryParameters().getFirst("done"))) {
-            page.setSuccess("jitsiMeetingsRevoked");
-        }
-        return page.createForm(TEMPLATE);
+        return forSignedIn(user -> afterRevoke(hostPage(user, Map.of())).createForm(TEMPLATE));
     }
 
     /** Back from the page's login: on to the page, or why not (no loop back into the login). */
@@ -194,26 +180,13 @@ public class MeetingsPage {
     @Path("admin")
     @Produces(MediaType.TEXT_HTML)
     public Response admin() {
-        SignedIn user;
-        try {
-            pageClient();
-            user = jitsi.ssoSession();
-            if (user == null) {
-                return PageLogin.toLogin(session, realm, jitsi.urls());
+        return forSignedIn(user -> {
+            AdminRights rights = AdminRights.of(realm, user.user());
+            if (!rights.canView()) {
+                return stopped(notAnAdmin());
             }
-        } catch (Refusal refusal) {
-            return stopped(refusal);
-        }
-        language(user);
-        AdminRights rights = AdminRights.of(realm, user.user());
-        if (!rights.canView()) {
-            return stopped(notAnAdmin());
-        }
-        LoginFormsProvider page = adminPage(user, rights, first());
-        if ("revoked".equals(session.getContext().getUri().getQueryParameters().getFirst("done"))) {
-            page.setSuccess("jitsiMeetingsRevoked");
-        }
-        return page.createForm(ADMIN_TEMPLATE);
+            return afterRevoke(adminPage(user, rights, first())).createForm(ADMIN_TEMPLATE);
+        });
     }
 
     /** Revokes any invitation of the realm (manage-realm), as an admin event; then the admins' view again. */
@@ -261,6 +234,33 @@ public class MeetingsPage {
         ClientModel client = PageLogin.client(realm);
         session.getContext().setClient(client);
         return client;
+    }
+
+    /**
+     * A page for the SSO session's user, in the language they chose; someone without a session goes
+     * through the page's login first, a realm without the page's client reads why.
+     */
+    private Response forSignedIn(Function<SignedIn, Response> page) {
+        SignedIn user;
+        try {
+            pageClient();
+            user = jitsi.ssoSession();
+            if (user == null) {
+                return PageLogin.toLogin(session, realm, jitsi.urls());
+            }
+        } catch (Refusal refusal) {
+            return stopped(refusal);
+        }
+        language(user);
+        return page.apply(user);
+    }
+
+    /** Back from a revocation ({@code ?done=revoked}, where the revoke's redirect lands): says it is done. */
+    private LoginFormsProvider afterRevoke(LoginFormsProvider page) {
+        if ("revoked".equals(session.getContext().getUri().getQueryParameters().getFirst("done"))) {
+            page.setSuccess("jitsiMeetingsRevoked");
+        }
+        return page;
     }
 
     /** The SSO session's user, for a change; the events name them and the page's client. */
