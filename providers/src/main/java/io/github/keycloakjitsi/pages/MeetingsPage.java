@@ -85,7 +85,7 @@ public class MeetingsPage {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response show() {
-        return forSignedIn(user -> afterRevoke(hostPage(user, Map.of())).createForm(TEMPLATE));
+        return signedInView(user -> afterRevoke(hostPage(user, Map.of())).createForm(TEMPLATE));
     }
 
     /** Back from the page's login: on to the page, or why not (no loop back into the login). */
@@ -180,7 +180,7 @@ public class MeetingsPage {
     @Path("admin")
     @Produces(MediaType.TEXT_HTML)
     public Response admin() {
-        return forSignedIn(user -> {
+        return signedInView(user -> {
             AdminRights rights = AdminRights.of(realm, user.user());
             if (!rights.canView()) {
                 return stopped(notAnAdmin());
@@ -240,7 +240,7 @@ public class MeetingsPage {
      * A page for the SSO session's user, in the language they chose; someone without a session goes
      * through the page's login first, a realm without the page's client reads why.
      */
-    private Response forSignedIn(Function<SignedIn, Response> page) {
+    private Response signedInView(Function<SignedIn, Response> page) {
         SignedIn user;
         try {
             pageClient();
